@@ -1,0 +1,33 @@
+"""One error hierarchy; each failure maps to one exit code. Only ``cli.main`` exits."""
+
+from __future__ import annotations
+
+
+class LabkitError(Exception):
+    """Base of every error the kit reports as one readable line."""
+
+    exit_code = 1
+
+
+class ClaimFailed(LabkitError):
+    """A claim was judged false (commands that check claims)."""
+
+    exit_code = 1
+
+
+class UsageError(LabkitError):
+    """Bad input or usage: a missing path, an unknown lab or start method."""
+
+    exit_code = 2
+
+
+class EnvironmentUnavailable(LabkitError):
+    """The environment cannot serve: no Docker engine, a start method this platform lacks."""
+
+    exit_code = 3
+
+
+class Interrupted(LabkitError):
+    """Ctrl-C: everything the run created has been removed."""
+
+    exit_code = 130
