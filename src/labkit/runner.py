@@ -1,0 +1,403 @@
+"""The runner: one script, one start method, one subprocess, one Observation.
+
+It forces the start method from outside (the tracer's ``sitecustomize`` on
+PYTHONPATH), gives the run its own temp working directory, drains the pipes on
+threads (no deadlock on large output), ends the whole process tree at the timeout,
+and sweeps anything of the run still alive when the main process is gone.
+Stdlib-only: it also runs inside bare containers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from labkit import __version__
+from labkit.errors import EnvironmentUnavailable, UsageError
+from labkit.observation import Observation, OutputLine, ProcessRecord
+
+BOOT_DIR = Path(__file__).resolve().parent / "_boot"
+METHODS = ("fork", "spawn", "forkserver")
+GRACE_S = 2.0  # after the main process ends, how long helpers get to leave by themselves
+
+
+def available_methods() -> tuple[str, ...]:
+    return tuple(m for m in METHODS if m in multiprocessing.get_all_start_methods())
+
+
+def check_method(method: str) -> None:
+    """Unknown method: usage error (2). Known but missing here: environment error (3)."""
+    if method == "default":
+        return
+    if method not in METHODS:
+        raise UsageError(
+            f"unknown start method {method!r}: choose from {', '.join(METHODS)}, default or all"
+        )
+    if method not in available_methods():
+        raise EnvironmentUnavailable(
+            f"start method {method!r} is not available on {sys.platform} "
+            f"(available: {', '.join(available_methods())})"
+        )
+
+
+def check_script(path: Path) -> Path:
+    if not path.exists():
+        raise UsageError(f"no such script: {path}")
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory, not a Python script")
+    return path.resolve()
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    method: str = "default"
+    timeout: float = 60.0
+    lab: str = ""
+    variant: str = "base"
+    repeat: int = 0
+
+
+def run(script: Path, options: RunOptions) -> Observation:
+    """Run ``script`` once; always returns an Observation, whatever the script did."""
+    script = check_script(script)
+    check_method(options.method)
+    run_id = uuid.uuid4().hex[:12]
+    workdir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
+    tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-"))
+    try:
+        raw, exit_code, timed_out, t_end, t0_ns, started_at = _execute(
+            script, options, run_id, workdir, tracedir
+        )
+        events, errors = _read_events(tracedir)
+        return _observe(
+            script, options, run_id, raw, events, errors, exit_code, timed_out, t_end, started_at
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(tracedir, ignore_errors=True)
+
+
+def _env(options: RunOptions, run_id: str, tracedir: Path, t0_ns: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LABKIT_") or k in (
+        "LABKIT_IMAGE",
+    )}
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(BOOT_DIR), os.environ.get("PYTHONPATH", "")) if p
+    )
+    env.update(
+        LABKIT_TRACE_DIR=str(tracedir),
+        LABKIT_T0_NS=str(t0_ns),
+        LABKIT_START_METHOD=options.method,
+        LABKIT_RUN_ID=run_id,
+        PYTHONIOENCODING="utf-8",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def _execute(script, options, run_id, workdir, tracedir):  # type: ignore[no-untyped-def]
+    started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    t0_ns = time.perf_counter_ns()
+    env = _env(options, run_id, tracedir, t0_ns)
+    kwargs: dict = {}
+    if os.name == "posix":
+        kwargs["start_new_session"] = True  # one process group for the whole tree
+    else:
+        kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
+    # Tell the tracer which pipes are the run's own (it only captures those).
+    raw: list[tuple[float, str, bytes]] = []
+    readers = [
+        threading.Thread(target=_drain_pipe, args=(pipe, name, t0_ns, raw), daemon=True)
+        for pipe, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr"))
+    ]
+    for r in readers:
+        r.start()
+    timed_out = False
+    try:
+        try:
+            proc.wait(timeout=options.timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        t_end = (time.perf_counter_ns() - t0_ns) / 1e9
+        _end_tree(proc, run_id, grace=0.0 if timed_out else GRACE_S)
+    except BaseException:
+        _end_tree(proc, run_id, grace=0.0)
+        raise
+    for r in readers:
+        r.join(timeout=10)
+    return raw, proc.returncode, timed_out, t_end, t0_ns, started_at
+
+
+def _drain_pipe(pipe, name: str, t0_ns: int, raw: list) -> None:  # type: ignore[no-untyped-def]
+    for line in iter(pipe.readline, b""):
+        raw.append(((time.perf_counter_ns() - t0_ns) / 1e9, name, line))
+    pipe.close()
+
+
+# -- the process tree ---------------------------------------------------------------
+
+
+def run_members(run_id: str) -> list[int]:
+    """Live (non-zombie) processes carrying this run's id in their environment (Linux)."""
+    needle = f"LABKIT_RUN_ID={run_id}".encode()
+    found = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state not in ("Z", "X"):
+            found.append(int(entry.name))
+    return found
+
+
+def _end_tree(proc: subprocess.Popen, run_id: str, grace: float) -> None:
+    """Give the run's helpers ``grace`` seconds to leave, then kill whatever remains."""
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and (proc.poll() is None or _alive(proc, run_id)):
+        time.sleep(0.05)
+    if os.name == "posix":
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for pid in run_members(run_id):  # escaped the group (setsid): still ours
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    else:
+        _kill_tree_windows(proc)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _alive(proc: subprocess.Popen, run_id: str) -> bool:
+    if Path("/proc").is_dir():
+        return bool(run_members(run_id))
+    if os.name == "posix":
+        try:
+            os.killpg(proc.pid, 0)
+            return True
+        except (ProcessLookupError, PermissionError):
+            return False
+    return False
+
+
+def _kill_tree_windows(proc: subprocess.Popen) -> None:
+    try:
+        import psutil  # host extra; the Windows runners have it
+
+        try:
+            root = psutil.Process(proc.pid)
+            victims = root.children(recursive=True) + [root]
+        except psutil.NoSuchProcess:
+            victims = []
+        for p in victims:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+    except ImportError:
+        subprocess.run(
+            ["taskkill", "/T", "/F", "/PID", str(proc.pid)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+
+
+# -- from events to an Observation ----------------------------------------------------
+
+
+def _read_events(tracedir: Path) -> tuple[list[dict], list[str]]:
+    events: list[dict] = []
+    errors: list[str] = []
+    for f in sorted(tracedir.glob("*.jsonl")):
+        for n, line in enumerate(f.read_bytes().splitlines(), 1):
+            try:
+                events.append(json.loads(line))
+            except ValueError:
+                # A process killed mid-write leaves half a line: say so, keep the rest.
+                errors.append(f"{f.name}:{n}: unreadable trace line ({len(line)} bytes)")
+    events.sort(key=lambda e: e.get("t", 0.0))
+    return events, errors
+
+
+def _raw_line(t: float, stream: str, line: bytes) -> OutputLine:
+    body = line.rstrip(b"\n").rstrip(b"\r")
+    try:
+        return OutputLine(t=t, pid=None, stream=stream, text=body.decode("utf-8"))
+    except UnicodeDecodeError:
+        import base64
+
+        return OutputLine(
+            t=t,
+            pid=None,
+            stream=stream,
+            text=body.decode("utf-8", "backslashreplace"),
+            b64=base64.b64encode(body).decode("ascii"),
+        )
+
+
+def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out, t_end,
+             started_at) -> Observation:  # type: ignore[no-untyped-def]
+    by_ev: dict[str, list[dict]] = {}
+    for e in events:
+        by_ev.setdefault(e["ev"], []).append(e)
+    interps = {e["pid"]: e for e in by_ev.get("interp", [])}
+    main_interp = next((e for e in by_ev.get("interp", []) if e["role"] == "main"), None)
+    main_pid = main_interp["pid"] if main_interp else None
+
+    requests = {(e["pid"], e["seq"]): e for e in by_ev.get("start_req", [])}
+    boots = {e["pid"]: e for e in by_ev.get("boot", [])}
+    lefts = {e["pid"]: e for e in by_ev.get("left", [])}
+    reaps = {}
+    for e in by_ev.get("reaped", []):
+        reaps.setdefault(e["child"], e)
+
+    processes: list[ProcessRecord] = []
+    if main_interp:
+        processes.append(
+            ProcessRecord(
+                pid=main_pid,
+                ppid=main_interp["ppid"],
+                name="MainProcess",
+                role="main",
+                start_requested_t=0.0,
+                started_t=main_interp["t"],
+                ended_t=t_end,
+                exitcode=exit_code,
+            )
+        )
+    children = set()
+    for ret in by_ev.get("start_ret", []):
+        child = ret["child"]
+        children.add(child)
+        req = requests.get((ret["pid"], ret["seq"]), {})
+        boot, left, reap = boots.get(child), lefts.get(child), reaps.get(child)
+        ended = left["t"] if left else (reap["t"] if reap else None)
+        processes.append(
+            ProcessRecord(
+                pid=child,
+                ppid=boot["ppid"] if boot else None,
+                name=ret["name"],
+                role="child",
+                daemon=req.get("daemon"),
+                parent_pid=ret["pid"],
+                method=ret.get("method"),
+                start_requested_t=req.get("t"),
+                started_t=boot["t"] if boot else None,
+                ended_t=ended,
+                exitcode=reap["exitcode"] if reap else (left["exitcode"] if left else None),
+            )
+        )
+    for pid, e in interps.items():
+        if pid == main_pid or pid in children:
+            continue
+        processes.append(
+            ProcessRecord(
+                pid=pid,
+                ppid=e["ppid"],
+                name=e["role"],
+                role=e["role"] if e["role"] != "spawned" else "interpreter",
+                started_t=e["t"],
+            )
+        )
+    failed = [
+        f"start() failed in pid {e['pid']}: {e['error']}" for e in by_ev.get("start_fail", [])
+    ]
+
+    output = [
+        OutputLine(
+            t=e["t"], pid=e["pid"], stream=e["stream"], text=e["text"], b64=e.get("b64")
+        )
+        for e in by_ev.get("out", [])
+    ]
+    output += [_raw_line(t, s, b) for t, s, b in raw]
+    output.sort(key=lambda o: o.t)
+
+    methods = (by_ev.get("methods") or [{}])[0]
+    used = (by_ev.get("main_exit") or [{}])[0].get("method")
+    child_methods = {p.method for p in processes if p.role == "child" and p.method}
+    start_method = used or (child_methods.pop() if len(child_methods) == 1 else None)
+    if start_method is None and options.method == "default":
+        start_method = methods.get("default")
+    elif start_method is None:
+        start_method = options.method
+    pyinfo = {
+        "version": main_interp["version"] if main_interp else platform.python_version(),
+        "implementation": main_interp["implementation"]
+        if main_interp
+        else sys.implementation.name,
+        "executable": main_interp["executable"] if main_interp else sys.executable,
+    }
+    return Observation(
+        lab=options.lab or str(script),
+        variant=options.variant,
+        script=str(script),
+        start_method=start_method,
+        requested_start_method=options.method,
+        default_start_method=methods.get("default"),
+        available_start_methods=tuple(methods.get("available", available_methods())),
+        python=pyinfo,
+        platform=where(),
+        exit_code=exit_code,
+        timed_out=timed_out,
+        duration_s=t_end,
+        output=tuple(output),
+        processes=tuple(processes),
+        kit_version=__version__,
+        run_id=run_id,
+        repeat=options.repeat,
+        started_at=started_at,
+        tracer_errors=tuple(errors + failed),
+    )
+
+
+def where() -> dict[str, str | None]:
+    """Where this run happened: OS, release, architecture, container image, CI job."""
+    ci = None
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        ci = "/".join(
+            os.environ.get(k, "?") for k in ("GITHUB_WORKFLOW", "GITHUB_JOB", "GITHUB_RUN_ID")
+        )
+    return {
+        "system": platform.system(),
+        "release": platform.release(),
+        "machine": platform.machine(),
+        "image": os.environ.get("LABKIT_IMAGE") or None,
+        "ci_job": ci,
+        "runner": os.environ.get("RUNNER_NAME") or None,
+    }
