@@ -21,8 +21,16 @@ class UsageError(LabkitError):
     exit_code = 2
 
 
+class MethodUnavailable(UsageError):
+    """A start method this platform lacks (fork on Windows): the request cannot be met here.
+
+    Exit 2 like other bad input: the fix is to ask for another method, not to repair
+    the machine.
+    """
+
+
 class EnvironmentUnavailable(LabkitError):
-    """The environment cannot serve: no Docker engine, a start method this platform lacks."""
+    """The environment cannot serve: no Docker engine reachable."""
 
     exit_code = 3
 

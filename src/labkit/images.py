@@ -111,8 +111,9 @@ def engine(timeout: int = 30) -> Any:
         "or run the labs natively with `nox -s labs`"
     )
     try:
-        import docker
         from docker.errors import DockerException
+
+        import docker
     except ImportError:
         raise EnvironmentUnavailable(
             "the docker SDK is not installed: `pip install docker`, or " + hint
@@ -214,9 +215,8 @@ class BuildResult:
 
     def line(self) -> str:
         how = "built" if self.built else "reused"
-        return (
-            f"{self.tag}: {how} in {self.seconds:.1f}s, {self.size / 1e6:.0f} MB"
-            + (f", base {self.base}" if self.base else "")
+        return f"{self.tag}: {how} in {self.seconds:.1f}s, {self.size / 1e6:.0f} MB" + (
+            f", base {self.base}" if self.base else ""
         )
 
 
@@ -356,9 +356,7 @@ def build_debian_base(
             steps.append(("docker import", time.monotonic() - t))
 
 
-def _debootstrap(
-    recipe: BaseRecipe, mirror: str, tmp: Path, tarball: Path, log: Log
-) -> None:
+def _debootstrap(recipe: BaseRecipe, mirror: str, tmp: Path, tarball: Path, log: Log) -> None:
     """Fallback when mmdebstrap is missing: debootstrap into a folder, then tar it."""
     if os.geteuid() != 0:
         raise EnvironmentUnavailable(

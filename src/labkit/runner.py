@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labkit import __version__
-from labkit.errors import EnvironmentUnavailable, UsageError
+from labkit.errors import MethodUnavailable, UsageError
 from labkit.observation import Observation, OutputLine, ProcessRecord
 
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
@@ -39,7 +39,7 @@ def available_methods() -> tuple[str, ...]:
 
 
 def check_method(method: str) -> None:
-    """Unknown method: usage error (2). Known but missing here: environment error (3)."""
+    """Unknown method, or one this platform lacks: bad input (exit 2)."""
     if method == "default":
         return
     if method not in METHODS:
@@ -47,7 +47,7 @@ def check_method(method: str) -> None:
             f"unknown start method {method!r}: choose from {', '.join(METHODS)}, default or all"
         )
     if method not in available_methods():
-        raise EnvironmentUnavailable(
+        raise MethodUnavailable(
             f"start method {method!r} is not available on {sys.platform} "
             f"(available: {', '.join(available_methods())})"
         )

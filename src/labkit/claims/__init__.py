@@ -65,6 +65,9 @@ class Evidence:
     def methods(self) -> set[str]:
         return {m for (_, _, m) in self._runs}
 
+    def labs(self) -> set[str]:
+        return {lab for (lab, _, _) in self._runs}
+
     def __len__(self) -> int:
         return sum(len(v) for v in self._runs.values())
 
@@ -113,8 +116,10 @@ def judge_all(observations: Iterable[Observation]) -> list[Verdict]:
     verdicts = []
     for env, obs in sorted(group_by_environment(observations).items()):
         evidence = Evidence(obs)
-        observed = evidence.methods()
+        observed, labs = evidence.methods(), evidence.labs()
         for claim in all_claims():
+            if claim.lab not in labs:
+                continue
             for method in claim.methods:
                 if method in observed:
                     verdicts.append(claim.judge(evidence, method, env))

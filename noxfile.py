@@ -1,0 +1,58 @@
+"""Sessions: labs, tests, lint, containers, classroom, report, bench, soak.
+
+`nox -s labs` runs every lab under every start method this platform has and checks
+the claims; `nox -s tests` runs the test suite (claims as tests, harness tests,
+container tests when a Docker engine is reachable).
+"""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import sys
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["labs", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+nox.needs_version = ">=2024.10.9"
+
+ROOT = Path(__file__).parent
+RESULTS = ROOT / "results"
+
+
+def _env_tag() -> str:
+    return f"{platform.system().lower()}-py{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _install(session: nox.Session, *extras: str) -> None:
+    spec = f".[{','.join(extras)}]" if extras else "."
+    session.install("-e", spec)
+
+
+@nox.session
+def labs(session: nox.Session) -> None:
+    """Every lab × every start method here; a table of verdicts; Observations in results/."""
+    _install(session)
+    out = RESULTS / f"native-{_env_tag()}"
+    shutil.rmtree(out, ignore_errors=True)  # a fresh sweep: never judge stale runs
+    session.run("labkit", "run", "all", "--start-method", "all", "--out", str(out),
+                *session.posargs)
+    session.run("labkit", "check", str(out))
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite: claims per start method, harness, containers (when an engine exists)."""
+    _install(session, "test")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff and mypy."""
+    _install(session)
+    session.install("ruff>=0.17", "mypy>=2.0")
+    session.run("ruff", "check", "src", "tests", "noxfile.py")
+    session.run("mypy")

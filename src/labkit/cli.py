@@ -1,0 +1,281 @@
+"""``labkit`` — the command line. ``main()`` alone turns errors into exit codes.
+
+Each command is a short pipeline: resolve targets → run (on a platform) → observe
+(Observations written) → check (Verdicts) → show (tables).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from labkit import __version__, catalogue, observation, runner
+from labkit.errors import ClaimFailed, Interrupted, LabkitError, UsageError
+from labkit.observation import Observation
+from labkit.sweep import RunSpec
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
+        raise UsageError(f"{message} (see `labkit {self.prog.split()[-1]} --help`)"
+                         if " " in self.prog else f"{message} (see `labkit --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"labkit {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("list", help="the labs: id, title (zh/en), variants, claims")
+
+    r = sub.add_parser("run", help="run a lab id or any script; show and save Observations")
+    r.add_argument("target", help="a lab id (03, 03_join) or the path of any Python script")
+    r.add_argument("--start-method", "-m", default="default",
+                   help="fork, spawn, forkserver, default (the platform's) or all")
+    r.add_argument("--repeat", type=int, default=1)
+    r.add_argument("--timeout", type=float, default=60.0, help="seconds before the watchdog")
+    r.add_argument("--json", type=Path, help="write the Observation(s) to this file")
+    r.add_argument("--out", type=Path, help="write one Observation file per run here")
+    r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
+    r.add_argument("--variant", default="base", help="a lab's variant (see `labkit list`)")
+
+    c = sub.add_parser("compare", help="run any script under every method, side by side")
+    c.add_argument("scripts", nargs="+", type=Path)
+    c.add_argument("--timeout", type=float, default=60.0)
+    c.add_argument("--container", help="compare inside the kit image of this CPython")
+    c.add_argument("--json", type=Path, help="write the Observations to this file")
+
+    k = sub.add_parser("check", help="judge the claims over saved Observations")
+    k.add_argument("paths", nargs="+", type=Path)
+
+    rep = sub.add_parser("report", help="merge Observations of many platforms into a report")
+    rep.add_argument("paths", nargs="+", type=Path)
+    rep.add_argument("--md", type=Path)
+    rep.add_argument("--html", type=Path)
+    return p
+
+
+# -- pipeline pieces ----------------------------------------------------------------
+
+
+def resolve_methods(arg: str, available: Sequence[str]) -> tuple[str, ...]:
+    if arg == "all":
+        return tuple(available)
+    runner.check_method(arg) if arg not in available else None
+    return (arg,)
+
+
+def resolve_target(target: str, variant: str) -> tuple[str, Path, bool]:
+    """(lab id or script path, script, is_lab)."""
+    path = Path(target)
+    if target.endswith(".py") or path.exists() or "/" in target or "\\" in target:
+        return str(path), runner.check_script(path), False
+    lab = catalogue.find(target)
+    if variant not in lab.scripts():
+        raise UsageError(f"lab {lab.id} has no variant {variant!r}: "
+                         f"{', '.join(lab.scripts())}")
+    return lab.id, lab.path(variant), True
+
+
+CONTAINER_PYTHONS = ("3.11", "3.13", "3.14", "3.15")
+
+
+def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
+    """The native platform, or the kit image of one CPython, or all of them."""
+    from labkit import platforms
+
+    if not container:
+        return [platforms.get("native")]
+    versions = CONTAINER_PYTHONS if container == "all" else (container,)
+    for v in versions:
+        if v not in CONTAINER_PYTHONS:
+            raise UsageError(f"no kit image for CPython {v!r}: choose from "
+                             f"{', '.join(CONTAINER_PYTHONS)} or all")
+    return [platforms.get("container", python=v) for v in versions]
+
+
+def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
+    """Run specs on each chosen platform with a progress bar on stderr."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    observations: list[Observation] = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=_console(stderr=True)) as bar:
+        for plat in platforms_for(container):
+            task = bar.add_task(f"{plat.name}", total=len(specs))
+
+            def progress(event: dict, task=task, name=plat.name) -> None:  # type: ignore[no-untyped-def]
+                bar.update(task, completed=event["index"],
+                           description=f"{name}: {event['lab']} {event['variant']} "
+                                       f"{event['method']}")
+
+            observations += plat.run(specs, progress=progress)
+            bar.update(task, completed=len(specs), description=f"{plat.name}: done")
+    return observations
+
+
+def save(observations: list[Observation], json_path: Path | None, out: Path | None) -> None:
+    if json_path:
+        data = [o.to_dict() for o in observations]
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(data[0] if len(data) == 1 else data,
+                                        ensure_ascii=False, indent=1), encoding="utf-8")
+    if out:
+        observation.write(observations, out)
+
+
+def load_all(paths: Sequence[Path]) -> list[Observation]:
+    found: list[Observation] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {path}")
+    for f in observation.iter_paths(paths):
+        try:
+            data = json.loads(f.read_text(encoding="utf-8"))
+            items = data if isinstance(data, list) else [data]
+            found += [Observation.from_dict(d) for d in items
+                      if isinstance(d, dict) and d.get("schema") == observation.SCHEMA]
+        except (ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{f}: not an Observation file ({exc})") from None
+    if not found:
+        raise UsageError(f"no Observations found in {', '.join(map(str, paths))}")
+    return found
+
+
+def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
+    from labkit.show import console
+
+    return console(stderr)
+
+
+# -- commands -----------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from labkit.claims import by_lab
+
+    table = Table(title="labkit labs", title_justify="left")
+    for col in ("id", "title", "scripts", "claims"):
+        table.add_column(col, overflow="fold")
+    for lab in catalogue.LABS:
+        scripts = "\n".join(f"{v}: {f}" for v, f in lab.scripts().items())
+        claims = "\n".join(c.id for c in by_lab(lab.id))
+        table.add_row(lab.id, f"{lab.title_zh}\n{lab.title_en}", scripts, claims)
+    _console().print(table)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from labkit import show
+
+    if args.repeat < 1:
+        raise UsageError("--repeat must be at least 1")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    available = platforms_for(args.container)[0].available_methods()
+    methods = resolve_methods(args.start_method, available)
+    if args.target == "all":  # every lab, every variant, as the catalogue says
+        specs = catalogue.plan(methods, timeout=args.timeout)
+        lab, is_lab = "all", True
+    else:
+        lab, script, is_lab = resolve_target(args.target, args.variant)
+        specs = [RunSpec(lab=lab, variant=args.variant, script=str(script), method=m,
+                         repeat=i, timeout=args.timeout)
+                 for m in methods for i in range(args.repeat)]
+    observations = execute(specs, args.container)
+    save(observations, args.json, args.out)
+    out = _console()
+    if lab != "all":
+        for o in observations:
+            out.print(show.observation_view(o))
+            out.print(show.process_view(o))
+    if is_lab:
+        from labkit.claims import judge_all
+
+        verdicts = judge_all(observations)
+        if lab != "all":
+            verdicts = [v for v in verdicts if v.claim in {c.id for c in _claims_of(lab)}]
+        if verdicts:
+            out.print(show.verdict_table(verdicts, title=f"claims of lab {lab}"))
+            out.print(show.summary_line(verdicts))
+    if args.out:
+        out.print(f"Observations written to {args.out}")
+    return 0
+
+
+def _claims_of(lab: str) -> list:  # type: ignore[type-arg]
+    from labkit.claims import by_lab
+
+    return by_lab(lab)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from labkit import show
+
+    scripts = [runner.check_script(p) for p in args.scripts]
+    plat = platforms_for(args.container)[0]
+    methods = tuple(plat.available_methods()) + ("default",)
+    specs = [RunSpec(lab=str(p), variant="base", script=str(s), method=m, timeout=args.timeout)
+             for p, s in zip(args.scripts, scripts, strict=True) for m in methods]
+    observations = execute(specs, args.container)
+    out = _console()
+    for s in args.scripts:
+        out.print(show.compare_table([o for o in observations if o.lab == str(s)]))
+    save(observations, args.json, None)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from labkit import show
+    from labkit.claims import FAIL, judge_all
+
+    verdicts = judge_all(load_all(args.paths))
+    out = _console()
+    out.print(show.verdict_table(verdicts))
+    out.print(show.summary_line(verdicts))
+    failed = [v for v in verdicts if v.status == FAIL]
+    if failed:
+        raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: "
+                          + ", ".join(sorted({f'{v.claim}[{v.method}]' for v in failed})))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from labkit import report
+
+    return report.main(args)  # type: ignore[attr-defined, no-any-return]
+
+
+COMMANDS = {
+    "list": cmd_list,
+    "run": cmd_run,
+    "compare": cmd_compare,
+    "check": cmd_check,
+    "report": cmd_report,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    try:
+        args = build_parser().parse_args(argv)
+        code = COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        err = Interrupted("interrupted: the run's processes were ended")
+        print(f"labkit: {err}", file=sys.stderr)
+        code = err.exit_code
+    except LabkitError as err:
+        print(f"labkit: {err}", file=sys.stderr)
+        code = err.exit_code
+    sys.exit(code)

@@ -1,0 +1,156 @@
+"""Show: Observations and Verdicts as terminal tables (rich), for people.
+
+The last step of run → observe → check → show. Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from labkit.claims import FAIL, NA, PASS, Verdict, all_claims
+from labkit.observation import Observation
+
+MARK = {PASS: ("✓", "green"), FAIL: ("✗", "bold red"), NA: ("–", "dim")}
+METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
+
+
+def console(stderr: bool = False) -> Console:
+    # Logs and CI have no terminal width: give tables room instead of rich's 80 columns.
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else 160
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+
+
+def _method_key(m: str) -> int:
+    return METHOD_ORDER.index(m) if m in METHOD_ORDER else len(METHOD_ORDER)
+
+
+def verdict_table(verdicts: Sequence[Verdict], title: str = "Claims") -> Table:
+    """Rows: claims (by lab); columns: each environment × start method judged."""
+    columns = sorted({(v.environment, v.method) for v in verdicts},
+                     key=lambda c: (c[0], _method_key(c[1])))
+    many_envs = len({env for env, _ in columns}) > 1
+    cells: dict[tuple[str, str, str], Verdict] = {
+        (v.claim, v.environment, v.method): v for v in verdicts
+    }
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False)
+    table.add_column("lab", style="bold", no_wrap=True)
+    table.add_column("claim", no_wrap=True)
+    for env, method in columns:
+        head = f"{env}\n{method}" if many_envs else method
+        table.add_column(head, overflow="fold", max_width=34)
+    claims = [c for c in all_claims() if any(v.claim == c.id for v in verdicts)]
+    last_lab = None
+    for claim in claims:
+        row: list[Text | str] = [claim.lab if claim.lab != last_lab else "", claim.id]
+        last_lab = claim.lab
+        for env, method in columns:
+            v = cells.get((claim.id, env, method))
+            if v is None:
+                row.append("")
+                continue
+            mark, style = MARK[v.status]
+            row.append(Text(f"{mark} {v.value}".strip(), style=style if v.status != PASS else ""))
+        table.add_row(*row)
+    return table
+
+
+def summary_line(verdicts: Iterable[Verdict]) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for v in verdicts:
+        counts[v.status] += 1
+    return f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[NA]} not applicable"
+
+
+def observation_view(o: Observation, max_lines: int = 60) -> Table:
+    """One run: who printed what and when, then each process's life."""
+    roles = {p.pid: (p.role if p.role != "child" else p.name) for p in o.processes}
+    title = (f"{o.lab} [{o.variant}] under {o.start_method} "
+             f"(requested {o.requested_start_method}) — exit {o.exit_code}, "
+             f"{o.duration_s:.2f} s{', TIMED OUT' if o.timed_out else ''}")
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("t (s)", justify="right", no_wrap=True)
+    table.add_column("pid", justify="right", no_wrap=True)
+    table.add_column("who", no_wrap=True)
+    table.add_column("output", overflow="fold")
+    lines = list(o.output)
+    shown = lines if len(lines) <= max_lines else lines[: max_lines // 2] + lines[-max_lines // 2:]
+    for i, ln in enumerate(shown):
+        if len(lines) > max_lines and i == max_lines // 2:
+            table.add_row("…", "", "", Text(f"({len(lines) - max_lines} lines not shown)",
+                                           style="dim"))
+        who = roles.get(ln.pid, "fd" if ln.pid is None else "?")
+        style = "red" if ln.stream == "stderr" else ""
+        table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), who, Text(ln.text, style=style))
+    return table
+
+
+def process_view(o: Observation) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="processes", title_justify="left")
+    for col in ("pid", "ppid", "role", "name", "method", "requested", "started",
+                "start latency", "ended", "exit"):
+        table.add_column(col, justify="right" if col not in ("role", "name", "method") else "left")
+
+    def t(x: float | None) -> str:
+        return "" if x is None else f"{x:.3f}"
+
+    for p in o.processes:
+        lat = (f"{(p.started_t - p.start_requested_t) * 1000:.1f} ms"
+               if p.role == "child" and p.started_t is not None
+               and p.start_requested_t is not None else "")
+        table.add_row(str(p.pid), str(p.ppid or ""), p.role, p.name, p.method or "",
+                      t(p.start_requested_t), t(p.started_t), lat, t(p.ended_t),
+                      "" if p.exitcode is None else str(p.exitcode))
+    return table
+
+
+def compare_table(observations: Sequence[Observation]) -> Table:
+    """One script under several methods, side by side: what differs is highlighted."""
+    obs = sorted(observations, key=lambda o: _method_key(o.requested_start_method))
+    table = Table(title=f"{obs[0].lab}: side by side", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+    table.add_column("", style="bold", no_wrap=True)
+    for o in obs:
+        head = o.requested_start_method
+        if o.requested_start_method == "default":
+            head += f" ({o.start_method})"
+        table.add_column(head, overflow="fold", max_width=40)
+
+    def latency(o: Observation) -> str:
+        lat = sorted(c.started_t - c.start_requested_t for c in o.children
+                     if c.started_t is not None and c.start_requested_t is not None)
+        return f"{lat[len(lat) // 2] * 1000:.1f} ms" if lat else "—"
+
+    rows = {
+        "exit code": lambda o: str(o.exit_code),
+        "timed out": lambda o: "yes" if o.timed_out else "no",
+        "wall time": lambda o: f"{o.duration_s:.2f} s",
+        "children": lambda o: str(len(o.children)),
+        "child exit codes": lambda o: " ".join(str(c.exitcode) for c in o.children) or "—",
+        "start latency (median)": latency,
+        "helper processes": lambda o: " ".join(
+            sorted({p.role for p in o.processes if p.role not in ("main", "child")})) or "—",
+        "stdout lines": lambda o: str(len(o.lines("stdout"))),
+        "stderr lines": lambda o: str(len(o.lines("stderr"))),
+        "last stderr line": lambda o: next(
+            (x.text for x in reversed(o.lines("stderr")) if x.text.strip()), "—"),
+    }
+    for name, get in rows.items():
+        values = [get(o) for o in obs]
+        differs = len(set(values)) > 1 and name not in ("wall time", "start latency (median)")
+        table.add_row(name, *[Text(v, style="yellow" if differs else "") for v in values])
+    # The stdout text, first lines, so the reader sees the different behaviour itself.
+    for i in range(max(len(o.lines("stdout")) for o in obs[:1] + list(obs)) if obs else 0):
+        if i >= 8:
+            break
+        values = [o.lines("stdout")[i].text if i < len(o.lines("stdout")) else "" for o in obs]
+        differs = len(set(values)) > 1
+        table.add_row(f"stdout {i + 1}", *[Text(v, style="yellow" if differs else "")
+                                           for v in values])
+    return table
