@@ -87,9 +87,7 @@ class ContainerPlatform:
         image = self.image()
         payload, container_specs = build_payload(specs)
         run_id = uuid.uuid4().hex[:12]
-        deadline = self.deadline or (
-            sum(s.timeout for s in specs) + 3.0 * len(specs) + self.slack
-        )
+        deadline = self.deadline or (sum(s.timeout for s in specs) + 3.0 * len(specs) + self.slack)
         labels = {
             LABEL: "1",
             f"{LABEL}.run": run_id,
@@ -106,9 +104,17 @@ class ContainerPlatform:
                 container = client.containers.create(
                     image,
                     command=[
-                        "timeout", "-s", "KILL", str(int(deadline)),
-                        f"python{self.python}", "-m", "labkit.sweep",
-                        str(JOB / "plan.json"), str(JOB / "out"), "--jobs", str(self.jobs),
+                        "timeout",
+                        "-s",
+                        "KILL",
+                        str(int(deadline)),
+                        f"python{self.python}",
+                        "-m",
+                        "labkit.sweep",
+                        str(JOB / "plan.json"),
+                        str(JOB / "out"),
+                        "--jobs",
+                        str(self.jobs),
                     ],  # fmt: skip
                     name=f"labkit-py{self.python}-{run_id}",
                     labels=labels,
