@@ -33,6 +33,18 @@ BOOT_DIR = Path(__file__).resolve().parent / "_boot"
 METHODS = ("fork", "spawn", "forkserver")
 GRACE_S = 2.0  # after the main process ends, how long helpers get to leave by themselves
 
+# Runs in progress, so that Ctrl-C in the thread that waits on a batch can end them all.
+_active: dict[str, subprocess.Popen] = {}
+_active_lock = threading.Lock()
+
+
+def abort_all() -> None:
+    """End every run in progress in this process, whole trees, at once."""
+    with _active_lock:
+        running = list(_active.items())
+    for run_id, proc in running:
+        _end_tree(proc, run_id, grace=0.0)
+
 
 def available_methods() -> tuple[str, ...]:
     return tuple(m for m in METHODS if m in multiprocessing.get_all_start_methods())
@@ -126,7 +138,8 @@ def _execute(script, options, run_id, workdir, tracedir):  # type: ignore[no-unt
         stderr=subprocess.PIPE,
         **kwargs,
     )
-    # Tell the tracer which pipes are the run's own (it only captures those).
+    with _active_lock:
+        _active[run_id] = proc
     raw: list[tuple[float, str, bytes]] = []
     readers = [
         threading.Thread(target=_drain_pipe, args=(pipe, name, t0_ns, raw), daemon=True)
@@ -145,6 +158,9 @@ def _execute(script, options, run_id, workdir, tracedir):  # type: ignore[no-unt
     except BaseException:
         _end_tree(proc, run_id, grace=0.0)
         raise
+    finally:
+        with _active_lock:
+            _active.pop(run_id, None)
     for r in readers:
         r.join(timeout=10)
     return raw, proc.returncode, timed_out, t_end, t0_ns, started_at

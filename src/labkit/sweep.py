@@ -82,9 +82,17 @@ def run_specs(
     together = [i for i, s in enumerate(specs) if s.concurrent]
     alone = [i for i, s in enumerate(specs) if not s.concurrent]
     if together:
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
             for fut in [pool.submit(one, i) for i in together]:
                 fut.result()
+        except BaseException:
+            # Ctrl-C lands here, in the waiting thread: end the runs the workers hold.
+            pool.shutdown(wait=False, cancel_futures=True)
+            runner.abort_all()
+            pool.shutdown(wait=True)
+            raise
+        pool.shutdown(wait=True)
     for i in alone:
         one(i)
     return [r for r in results if r is not None]
