@@ -37,9 +37,9 @@ def labs(session: nox.Session) -> None:
     _install(session)
     out = RESULTS / f"native-{_env_tag()}"
     shutil.rmtree(out, ignore_errors=True)  # a fresh sweep: never judge stale runs
+    # Runs, writes the Observations, shows the claims table; exit 1 if a claim fails.
     session.run("labkit", "run", "all", "--start-method", "all", "--out", str(out),
                 *session.posargs)
-    session.run("labkit", "check", str(out))
 
 
 @nox.session

@@ -210,9 +210,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         if verdicts:
             out.print(show.verdict_table(verdicts, title=f"claims of lab {lab}"))
             out.print(show.summary_line(verdicts))
-    if args.out:
+        if args.out:
+            out.print(f"Observations written to {args.out}")
+        _fail_on(verdicts)
+    elif args.out:
         out.print(f"Observations written to {args.out}")
     return 0
+
+
+def _fail_on(verdicts: list) -> None:  # type: ignore[type-arg]
+    """A lab run checks claims, so a failed claim is exit 1 (a plain script never is)."""
+    from labkit.claims import FAIL
+
+    failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == FAIL})
+    if failed:
+        raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: {', '.join(failed)}")
 
 
 def _claims_of(lab: str) -> list:  # type: ignore[type-arg]
@@ -239,16 +251,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from labkit import show
-    from labkit.claims import FAIL, judge_all
+    from labkit.claims import judge_all
 
     verdicts = judge_all(load_all(args.paths))
     out = _console()
     out.print(show.verdict_table(verdicts))
     out.print(show.summary_line(verdicts))
-    failed = [v for v in verdicts if v.status == FAIL]
-    if failed:
-        raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: "
-                          + ", ".join(sorted({f'{v.claim}[{v.method}]' for v in failed})))
+    _fail_on(verdicts)
     return 0
 
 

@@ -178,7 +178,7 @@ def _drain_pipe(pipe, name: str, t0_ns: int, raw: list) -> None:  # type: ignore
 def run_members(run_id: str) -> list[int]:
     """Live (non-zombie) processes carrying this run's id in their environment (Linux)."""
     needle = f"LABKIT_RUN_ID={run_id}".encode()
-    found = []
+    found: list[int] = []
     proc = Path("/proc")
     if not proc.is_dir():
         return found
@@ -299,12 +299,12 @@ def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out,
     requests = {(e["pid"], e["seq"]): e for e in by_ev.get("start_req", [])}
     boots = {e["pid"]: e for e in by_ev.get("boot", [])}
     lefts = {e["pid"]: e for e in by_ev.get("left", [])}
-    reaps = {}
+    reaps: dict[int, dict] = {}
     for e in by_ev.get("reaped", []):
         reaps.setdefault(e["child"], e)
 
     processes: list[ProcessRecord] = []
-    if main_interp:
+    if main_interp and main_pid is not None:
         processes.append(
             ProcessRecord(
                 pid=main_pid,

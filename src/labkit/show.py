@@ -32,32 +32,45 @@ def _method_key(m: str) -> int:
 
 
 def verdict_table(verdicts: Sequence[Verdict], title: str = "Claims") -> Table:
-    """Rows: claims (by lab); columns: each environment × start method judged."""
-    columns = sorted({(v.environment, v.method) for v in verdicts},
-                     key=lambda c: (c[0], _method_key(c[1])))
-    many_envs = len({env for env, _ in columns}) > 1
+    """One environment: rows are claims, columns start methods.
+
+    Several environments (container images, platforms): rows are claim × method and
+    there is one column per environment, so a difference between images stands out.
+    """
+    envs = sorted({v.environment for v in verdicts})
+    methods = sorted({v.method for v in verdicts}, key=_method_key)
     cells: dict[tuple[str, str, str], Verdict] = {
         (v.claim, v.environment, v.method): v for v in verdicts
     }
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=False)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("lab", style="bold", no_wrap=True)
     table.add_column("claim", no_wrap=True)
+    if len(envs) > 1:
+        table.add_column("method", no_wrap=True)
+        columns: list[tuple[str, str | None]] = [(env, None) for env in envs]
+    else:
+        columns = [(envs[0] if envs else "", m) for m in methods]  # type: ignore[misc]
     for env, method in columns:
-        head = f"{env}\n{method}" if many_envs else method
-        table.add_column(head, overflow="fold", max_width=34)
-    claims = [c for c in all_claims() if any(v.claim == c.id for v in verdicts)]
+        table.add_column(env if method is None else method, overflow="fold", max_width=34)
+    rows = [(c, m) for c in all_claims() for m in (methods if len(envs) > 1 else [None])]
     last_lab = None
-    for claim in claims:
-        row: list[Text | str] = [claim.lab if claim.lab != last_lab else "", claim.id]
-        last_lab = claim.lab
-        for env, method in columns:
-            v = cells.get((claim.id, env, method))
+    for claim, row_method in rows:
+        row_cells = []
+        for env, col_method in columns:
+            v = cells.get((claim.id, env, row_method or col_method or ""))
             if v is None:
-                row.append("")
+                row_cells.append(Text(""))
                 continue
             mark, style = MARK[v.status]
-            row.append(Text(f"{mark} {v.value}".strip(), style=style if v.status != PASS else ""))
-        table.add_row(*row)
+            row_cells.append(Text(f"{mark} {v.value}".strip(),
+                                  style=style if v.status != PASS else ""))
+        if not any(c.plain for c in row_cells):
+            continue
+        head: list[Text | str] = [claim.lab if claim.lab != last_lab else "", claim.id]
+        if row_method:
+            head.append(row_method)
+        last_lab = claim.lab
+        table.add_row(*head, *row_cells)
     return table
 
 
@@ -85,7 +98,7 @@ def observation_view(o: Observation, max_lines: int = 60) -> Table:
         if len(lines) > max_lines and i == max_lines // 2:
             table.add_row("…", "", "", Text(f"({len(lines) - max_lines} lines not shown)",
                                            style="dim"))
-        who = roles.get(ln.pid, "fd" if ln.pid is None else "?")
+        who = "fd" if ln.pid is None else roles.get(ln.pid, "?")
         style = "red" if ln.stream == "stderr" else ""
         table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), who, Text(ln.text, style=style))
     return table

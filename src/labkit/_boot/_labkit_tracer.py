@@ -202,7 +202,7 @@ def _patch_multiprocessing() -> None:
 def _watch_exit(popen) -> None:  # type: ignore[no-untyped-def]
     """Record once when the parent first sees the child's exit code (poll or wait)."""
     child = popen.pid
-    seen = []
+    seen: list[int] = []
 
     def wrap(orig):  # type: ignore[no-untyped-def]
         def call(*args, **kwargs):  # type: ignore[no-untyped-def]

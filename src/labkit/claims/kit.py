@@ -94,7 +94,11 @@ def local_targets(ev: Evidence, method: str) -> Outcome:
             "failed in parent" in t and re.search(r"pickl|local object", t, re.I)
             for t in results.values()
         )
-    raise expect(ok, "; ".join(results.values()))
+    short = "; ".join(
+        f"{label}: ran" if ": ran" in t else f"{label}: {t.split(':', 2)[-1].split()[0]} in parent"
+        for label, t in results.items()
+    )
+    raise expect(ok, short, "; ".join(results.values()))
 
 
 # -- 14 start latency ---------------------------------------------------------------

@@ -229,7 +229,8 @@ def empty_after_timeout(ev: Evidence, method: str) -> Outcome:
 def full_raises(ev: Evidence, method: str) -> Outcome:
     o = ev.one("07", "full", method)
     err = o.first_line("Full", "stderr")
-    raise expect(err is not None and o.exit_code != 0, err.text if err else "no queue.Full")
+    value = f"{err.text.strip().split(':')[0]}, exit {o.exit_code}" if err else "no queue.Full"
+    raise expect(err is not None and o.exit_code != 0, value, err.text if err else "")
 
 
 # -- 08 producer–consumer with sentinels --------------------------------------------

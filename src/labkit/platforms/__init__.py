@@ -15,7 +15,8 @@ from labkit.sweep import RunSpec
 
 
 class Platform(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def available_methods(self) -> tuple[str, ...]: ...
 
