@@ -44,8 +44,10 @@ def _records(data: Any) -> list[dict[str, Any]] | None:
         return [data]
     if isinstance(data, dict) and isinstance(data.get("observations"), list):
         data = data["observations"]
-    if isinstance(data, list) and data and all(
-        isinstance(d, dict) and d.get("schema") == SCHEMA for d in data
+    if (
+        isinstance(data, list)
+        and data
+        and all(isinstance(d, dict) and d.get("schema") == SCHEMA for d in data)
     ):
         return data
     return None
@@ -123,14 +125,14 @@ def load(paths: Iterable[str | Path]) -> Loaded:
     Raises UsageError (exit 2) for a missing path, an unreadable file, or when
     nothing at all was found.
     """
-    paths = [Path(p) for p in paths]
-    if not paths:
+    given = [Path(p) for p in paths]
+    if not given:
         raise UsageError("no path given: name folders, Observation files or artifact zips")
     seen: set[tuple[str, ...]] = set()
     observations: list[Observation] = []
     sources: list[Source] = []
     duplicates = 0
-    for path in paths:
+    for path in given:
         source = Source(str(path))
         for o in _read_path(path, source):
             ident = _identity(o)
@@ -143,6 +145,6 @@ def load(paths: Iterable[str | Path]) -> Loaded:
             source.observations += 1
         sources.append(source)
     if not observations:
-        where = ", ".join(str(p) for p in paths)
+        where = ", ".join(str(p) for p in given)
         raise UsageError(f"no Observations ({SCHEMA}) found in {where}")
     return Loaded(observations, sources, duplicates)

@@ -238,9 +238,7 @@ def _environments(observations: list[Observation]) -> list[Environment]:
                 machines=_distinct(o.platform.get("machine") for o in obs),
                 ci_jobs=_distinct(o.platform.get("ci_job") for o in obs),
                 runners=_distinct(o.platform.get("runner") for o in obs),
-                methods=tuple(
-                    sorted({o.requested_start_method for o in obs}, key=method_rank)
-                ),
+                methods=tuple(sorted({o.requested_start_method for o in obs}, key=method_rank)),
                 default_method=defaults.most_common(1)[0][0] if defaults else None,
                 count=len(obs),
             )

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from labkit.observation import Observation, ProcessRecord
+from labkit.observation import Observation, OutputLine, ProcessRecord
 
 COLORS = {
     "fork": "#2b6cb0",
@@ -33,8 +33,11 @@ def color(method: str) -> str:
 
 
 def _el(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
-    e = ET.SubElement(parent, tag, {k.rstrip("_").replace("_", "-"): _fmt(v)
-                                    for k, v in attrs.items() if v is not None})
+    e = ET.SubElement(
+        parent,
+        tag,
+        {k.rstrip("_").replace("_", "-"): _fmt(v) for k, v in attrs.items() if v is not None},
+    )
     if text is not None:
         e.text = text
     return e
@@ -69,6 +72,11 @@ def fmt_seconds(t: float) -> str:
     return f"{t:.1f} s" if t < 10 else f"{t:.0f} s"
 
 
+def _axis_ms(t: float) -> str:
+    ms = t * 1000
+    return "0" if ms == 0 else (f"{ms:.0f} ms" if ms == int(ms) else f"{ms:g} ms")
+
+
 def fmt_ms(t: float | None) -> str:
     if t is None:
         return "–"
@@ -96,11 +104,16 @@ def timeline_rows(o: Observation, max_rows: int = MAX_ROWS) -> tuple[list[Row], 
     """The rows of one run's timeline and which row each pid's output goes to."""
     main = [p for p in o.processes if p.role == "main"]
     rest = [p for p in o.processes if p.role != "main"]
-    rest.sort(key=lambda p: (p.start_requested_t if p.start_requested_t is not None
-                             else (p.started_t if p.started_t is not None else math.inf)))
+    rest.sort(
+        key=lambda p: (
+            p.start_requested_t
+            if p.start_requested_t is not None
+            else (p.started_t if p.started_t is not None else math.inf)
+        )
+    )
     rows: list[Row] = [Row(_label(p), "main", [p]) for p in main]
     room = max_rows - len(rows)
-    shown, more = (rest, []) if len(rest) <= room else (rest[: room - 1], rest[room - 1:])
+    shown, more = (rest, []) if len(rest) <= room else (rest[: room - 1], rest[room - 1 :])
     for p in shown:
         rows.append(Row(_label(p), "child" if p.role == "child" else "helper", [p]))
     if more:
@@ -136,51 +149,121 @@ def _proc_tip(p: ProcessRecord) -> str:
     return "; ".join(parts)
 
 
+def start_window(runs: list[Observation]) -> float:
+    """Where the start phase ends: every traced process running and first heard from.
+
+    Shared by the panels of one lab variant, so that the same zoom shows fork's
+    child running and printing at once and spawn's still starting.
+    """
+    ends = [0.0]
+    for o in runs:
+        firsts: dict[int | None, float] = {}
+        for line in o.output:
+            firsts.setdefault(line.pid, line.t)
+        ends += [p.started_t for p in o.processes if p.started_t is not None and p.role != "main"]
+        ends += list(firsts.values())[:8]
+    return max(ends) * 1.15
+
+
 def timeline_svg(
-    o: Observation | None, method: str, t_max: float, width: int = 380, note: str = ""
+    o: Observation | None,
+    method: str,
+    t_max: float,
+    width: int = 380,
+    note: str = "",
+    t_min: float = 0.0,
 ) -> ET.Element:
     """One run as bars (start requested → started → ended) with output lines as ticks.
 
-    ``t_max`` is shared by the panels drawn side by side, so that a late start under
-    spawn sits visibly later than the same start under fork.
+    The window ``t_min``–``t_max`` is shared by the panels drawn side by side, so
+    that a late start under spawn sits visibly later than the same start under fork.
     """
     label_w, right, top, row_h, axis_h = 100, 12, 22, 16, 22
     plot_w = width - label_w - right
     if o is None:
-        svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": str(width),
-                                 "height": "60", "viewBox": f"0 0 {width} 60",
-                                 "role": "img", "class": "timeline"})
-        _el(svg, "text", f"{method}: not observed", x=8, y=34, fill="#718096",
-            style=FONT + ";font-size:12px")
+        svg = ET.Element(
+            "svg",
+            {
+                "xmlns": "http://www.w3.org/2000/svg",
+                "width": str(width),
+                "height": "60",
+                "viewBox": f"0 0 {width} 60",
+                "role": "img",
+                "class": "timeline",
+            },
+        )
+        _el(
+            svg,
+            "text",
+            f"{method}: not observed",
+            x=8,
+            y=34,
+            fill="#718096",
+            style=FONT + ";font-size:12px",
+        )
         return svg
     rows, where = timeline_rows(o)
     height = top + row_h * len(rows) + axis_h
-    t_max = max(t_max, 1e-3)
+    span = max(t_max - t_min, 1e-4)
 
     def x(t: float) -> float:
-        return label_w + plot_w * min(max(t, 0.0), t_max) / t_max
+        return label_w + plot_w * (min(max(t, t_min), t_max) - t_min) / span
 
-    svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": str(width),
-                             "height": str(height), "viewBox": f"0 0 {width} {height}",
-                             "role": "img", "class": "timeline"})
+    def inside(t: float) -> bool:
+        return t_min <= t <= t_max
+
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "role": "img",
+            "class": "timeline",
+        },
+    )
     head = f"{method} · exit {o.exit_code}" + (" · timed out" if o.timed_out else "")
     head += f" · {fmt_seconds(o.duration_s)}"
-    _el(svg, "text", head, x=4, y=14, fill=color(method),
-        style=FONT + ";font-size:12px;font-weight:600")
+    _el(
+        svg,
+        "text",
+        head,
+        x=4,
+        y=14,
+        fill=color(method),
+        style=FONT + ";font-size:12px;font-weight:600",
+    )
     if note:
-        _el(svg, "text", note, x=width - right, y=14, fill="#718096", text_anchor="end",
-            style=FONT + ";font-size:10px")
+        _el(
+            svg,
+            "text",
+            note,
+            x=width - right,
+            y=14,
+            fill="#718096",
+            text_anchor="end",
+            style=FONT + ";font-size:10px",
+        )
     _title(svg, f"{o.lab} {o.variant} under {method} in {o.environment}: {head}")
 
     # grid and axis
     base_y = top + row_h * len(rows)
-    for tick in nice_ticks(t_max, 4):
-        if tick > t_max * 1.0001:
+    for tick in nice_ticks(span, 4):
+        if tick > span * 1.0001:
             break
-        xx = x(tick)
+        xx = x(t_min + tick)
         _el(svg, "line", x1=xx, x2=xx, y1=top - 2, y2=base_y, stroke="#e2e8f0")
-        _el(svg, "text", fmt_seconds(tick), x=xx, y=base_y + 14, fill="#4a5568",
-            text_anchor="middle", style=FONT + ";font-size:10px")
+        _el(
+            svg,
+            "text",
+            fmt_seconds(t_min + tick),
+            x=xx,
+            y=base_y + 14,
+            fill="#4a5568",
+            text_anchor="middle",
+            style=FONT + ";font-size:10px",
+        )
     _el(svg, "line", x1=label_w, x2=label_w + plot_w, y1=base_y, y2=base_y, stroke="#a0aec0")
 
     end = o.duration_s
@@ -188,47 +271,97 @@ def timeline_svg(
         y = top + i * row_h
         if i % 2:
             _el(svg, "rect", x=0, y=y, width=width, height=row_h, fill="#f7fafc")
-        _el(svg, "text", row.label, x=label_w - 6, y=y + row_h - 4, text_anchor="end",
-            fill="#2d3748", style=FONT + ";font-size:11px")
+        _el(
+            svg,
+            "text",
+            row.label,
+            x=label_w - 6,
+            y=y + row_h - 4,
+            text_anchor="end",
+            fill="#2d3748",
+            style=FONT + ";font-size:11px",
+        )
         fill = {"main": MAIN, "child": color(method)}.get(row.kind, HELPER)
         thin = row.kind == "more"
         for p in row.procs:
-            g = _el(svg, "g")
-            _title(g, _proc_tip(p))
             req, run, stop = p.start_requested_t, p.started_t, p.ended_t
             open_end = stop is None
-            stop = stop if stop is not None else end
-            bar_y, bar_h = (y + 6, 4) if thin else (y + 3, row_h - 6)
+            stop = stop if stop is not None else (run if p.role == "interpreter" else end)
+            first = req if req is not None else run
+            if first is None or first > t_max or stop < t_min:
+                continue
+            g = _el(svg, "g")
+            _title(g, _proc_tip(p))
+            bar_y, bar_h = (y + 6, 4) if thin else (y + 4, row_h - 8)
             if req is not None and run is not None and run > req:
                 # start requested → started: the cost of starting, drawn light
-                _el(g, "rect", x=x(req), y=bar_y, width=max(x(run) - x(req), 1.0),
-                    height=bar_h, fill=fill, fill_opacity=0.28)
-            if req is not None and not thin:
-                _el(g, "line", x1=x(req), x2=x(req), y1=y + 1, y2=y + row_h - 1,
-                    stroke=fill, stroke_width=1.5)
+                _el(
+                    g,
+                    "rect",
+                    x=x(req),
+                    y=bar_y,
+                    width=max(x(run) - x(req), 1.0),
+                    height=bar_h,
+                    fill=fill,
+                    fill_opacity=0.25,
+                )
+            if req is not None and not thin and inside(req):
+                _el(
+                    g,
+                    "line",
+                    x1=x(req),
+                    x2=x(req),
+                    y1=y + 2,
+                    y2=y + row_h - 2,
+                    stroke=fill,
+                    stroke_width=1.5,
+                )
             if run is not None:
-                _el(g, "rect", x=x(run), y=bar_y, width=max(x(stop) - x(run), 1.0),
-                    height=bar_h, fill=fill, fill_opacity=0.45 if open_end else 0.85)
-            if p.exitcode not in (None, 0) and not thin:
+                _el(
+                    g,
+                    "rect",
+                    x=x(run),
+                    y=bar_y,
+                    width=max(x(stop) - x(run), 1.0),
+                    height=bar_h,
+                    fill=fill,
+                    fill_opacity=0.35 if open_end else 0.7,
+                )
+            if p.exitcode not in (None, 0) and not thin and inside(stop):
                 cx = x(stop)
-                _el(g, "path", d=f"M{cx - 3:.1f},{y + 3} l6,{row_h - 6} m0,-{row_h - 6} "
-                                 f"l-6,{row_h - 6}", stroke=STDERR, stroke_width=1.6)
+                _el(
+                    g,
+                    "path",
+                    d=f"M{cx - 3:.1f},{y + 3} l6,{row_h - 6} m0,-{row_h - 6} l-6,{row_h - 6}",
+                    stroke=STDERR,
+                    stroke_width=1.6,
+                )
 
     # output lines as ticks, one per pixel column and stream
     other = len(rows) - 1
-    ticks: dict[tuple[int, int, str], list[str]] = defaultdict(list)
+    ticks: dict[tuple[int, int, str], list[OutputLine]] = defaultdict(list)
     for line in o.output:
+        if not inside(line.t):
+            continue
         row_i = where.get(line.pid, other) if line.pid is not None else other
-        ticks[(row_i, round(x(line.t)), line.stream)].append(line.text)
-    for (row_i, px, stream), texts in sorted(ticks.items()):
+        ticks[(row_i, round(x(line.t)), line.stream)].append(line)
+    for (row_i, px, stream), lines in sorted(ticks.items()):
         y = top + row_i * row_h
         g = _el(svg, "g")
-        shown = "\n".join(t[:120] for t in texts[:4])
-        if len(texts) > 4:
-            shown += f"\n… {len(texts) - 4} more lines"
-        _title(g, f"{stream}: {shown}")
-        _el(g, "line", x1=px, x2=px, y1=y + 1, y2=y + row_h - 1,
-            stroke=STDERR if stream == "stderr" else STDOUT, stroke_width=1.5)
+        shown = "\n".join(ln.text[:100] for ln in lines[:3])
+        if len(lines) > 3:
+            shown += f"\n… {len(lines) - 3} more lines"
+        _title(g, f"{stream} at {fmt_ms(lines[0].t)}: {shown}")
+        _el(
+            g,
+            "line",
+            x1=px,
+            x2=px,
+            y1=y,
+            y2=y + row_h,
+            stroke=STDERR if stream == "stderr" else STDOUT,
+            stroke_width=2,
+        )
     return svg
 
 
@@ -243,12 +376,17 @@ def latency_svg(groups: list[tuple[str, list]], width: int = 980) -> ET.Element:
     spans the fastest and slowest start, the diamond marks the first start, and a
     dashed line marks a bare interpreter start where lab 14 measured it.
     """
-    label_w, right, top, bar_h, gap = 230, 110, 34, 16, 12
+    label_w, right, top, bar_h, gap, legend_h = 230, 170, 34, 16, 12, 26
     plot_w = width - label_w - right
     rows = sum(len(items) for _, items in groups)
-    height = top + rows * (bar_h + 4) + gap * len(groups) + 10
-    values = [v for _, items in groups for lat in items
-              for v in (lat.high, lat.first, lat.later, lat.interpreter) if v is not None]
+    height = top + rows * (bar_h + 4) + gap * len(groups) + legend_h
+    values = [
+        v
+        for _, items in groups
+        for lat in items
+        for v in (lat.high, lat.first, lat.later, lat.interpreter)
+        if v is not None
+    ]
     hi = max(values) if values else 1.0
     ticks = nice_ticks(hi, 6)
     hi = ticks[-1]
@@ -256,58 +394,184 @@ def latency_svg(groups: list[tuple[str, list]], width: int = 980) -> ET.Element:
     def x(t: float) -> float:
         return label_w + plot_w * t / hi
 
-    svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": str(width),
-                             "height": str(height), "viewBox": f"0 0 {width} {height}",
-                             "role": "img", "class": "latency"})
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "role": "img",
+            "class": "latency",
+        },
+    )
     _title(svg, "Start latency per start method and environment")
     for tick in ticks:
         xx = x(tick)
-        _el(svg, "line", x1=xx, x2=xx, y1=top - 6, y2=height - 8, stroke="#e2e8f0")
-        _el(svg, "text", fmt_ms(tick) if tick else "0", x=xx, y=top - 10, fill="#4a5568",
-            text_anchor="middle", style=FONT + ";font-size:10px")
+        _el(svg, "line", x1=xx, x2=xx, y1=top - 6, y2=height - legend_h, stroke="#e2e8f0")
+        _el(
+            svg,
+            "text",
+            _axis_ms(tick),
+            x=xx,
+            y=top - 10,
+            fill="#4a5568",
+            text_anchor="middle",
+            style=FONT + ";font-size:10px",
+        )
     y = top
     for env_label, items in groups:
         y0 = y
-        _el(svg, "text", env_label, x=4, y=y + bar_h - 3, fill="#1a202c",
-            style=FONT + ";font-size:12px;font-weight:600")
+        _el(
+            svg,
+            "text",
+            env_label,
+            x=4,
+            y=y + bar_h - 3,
+            fill="#1a202c",
+            style=FONT + ";font-size:12px;font-weight:600",
+        )
         for lat in items:
             c = color(lat.method)
             g = _el(svg, "g")
-            tip = (f"{env_label} · {lat.method}: later starts median {fmt_ms(lat.later)}, "
-                   f"first start {fmt_ms(lat.first)}, range {fmt_ms(lat.low)}–"
-                   f"{fmt_ms(lat.high)}, {lat.starts} starts in {lat.runs} runs ({lat.source})")
+            tip = (
+                f"{env_label} · {lat.method}: later starts median {fmt_ms(lat.later)}, "
+                f"first start {fmt_ms(lat.first)}, range {fmt_ms(lat.low)}–"
+                f"{fmt_ms(lat.high)}, {lat.starts} starts in {lat.runs} runs ({lat.source})"
+            )
             _title(g, tip)
-            _el(g, "text", lat.method, x=label_w - 8, y=y + bar_h - 3, text_anchor="end",
-                fill=c, style=FONT + ";font-size:11px")
+            _el(
+                g,
+                "text",
+                lat.method,
+                x=label_w - 8,
+                y=y + bar_h - 3,
+                text_anchor="end",
+                fill=c,
+                style=FONT + ";font-size:11px",
+            )
             typical = lat.typical or 0.0
-            _el(g, "rect", x=label_w, y=y, width=max(x(typical) - label_w, 1.5), height=bar_h,
-                fill=c, fill_opacity=0.85)
+            _el(
+                g,
+                "rect",
+                x=label_w,
+                y=y,
+                width=max(x(typical) - label_w, 1.5),
+                height=bar_h,
+                fill=c,
+                fill_opacity=0.85,
+            )
             if lat.low is not None and lat.high is not None:
                 mid = y + bar_h / 2
-                _el(g, "line", x1=x(lat.low), x2=x(lat.high), y1=mid, y2=mid, stroke="#1a202c",
-                    stroke_width=1)
+                _el(
+                    g,
+                    "line",
+                    x1=x(lat.low),
+                    x2=x(lat.high),
+                    y1=mid,
+                    y2=mid,
+                    stroke="#1a202c",
+                    stroke_width=1,
+                )
                 for end in (lat.low, lat.high):
-                    _el(g, "line", x1=x(end), x2=x(end), y1=mid - 4, y2=mid + 4,
-                        stroke="#1a202c", stroke_width=1)
+                    _el(
+                        g,
+                        "line",
+                        x1=x(end),
+                        x2=x(end),
+                        y1=mid - 4,
+                        y2=mid + 4,
+                        stroke="#1a202c",
+                        stroke_width=1,
+                    )
             if lat.first is not None and lat.later is not None:
                 fx, my = x(lat.first), y + bar_h / 2
-                _el(g, "path", d=f"M{fx:.1f},{my - 6:.1f} l5,6 l-5,6 l-5,-6 z", fill="#fff",
-                    stroke="#1a202c", stroke_width=1.2)
+                _el(
+                    g,
+                    "path",
+                    d=f"M{fx:.1f},{my - 6:.1f} l5,6 l-5,6 l-5,-6 z",
+                    fill="#fff",
+                    stroke="#1a202c",
+                    stroke_width=1.2,
+                )
             label = fmt_ms(typical)
             if lat.first is not None and lat.later is not None:
                 label += f" (first {fmt_ms(lat.first)})"
-            _el(g, "text", label, x=max(x(lat.high or typical), x(lat.first or 0)) + 8,
-                y=y + bar_h - 3, fill="#2d3748", style=FONT + ";font-size:11px")
+            lx = min(max(x(lat.high or typical), x(lat.first or 0)) + 8, width - right + 8)
+            _el(
+                g,
+                "text",
+                label,
+                x=lx,
+                y=y + bar_h - 3,
+                fill="#2d3748",
+                style=FONT + ";font-size:11px",
+            )
             y += bar_h + 4
         interp = next((lat.interpreter for lat in items if lat.interpreter), None)
         if interp:
             g = _el(svg, "g")
-            _title(g, f"{env_label}: a bare interpreter start (python -c pass), "
-                      f"{fmt_ms(interp)}, measured by lab 14")
-            _el(g, "line", x1=x(interp), x2=x(interp), y1=y0 - 3, y2=y - 1, stroke="#1a202c",
-                stroke_dasharray="4 3", stroke_width=1.2)
+            _title(
+                g,
+                f"{env_label}: a bare interpreter start (python -c pass), "
+                f"{fmt_ms(interp)}, measured by lab 14",
+            )
+            _el(
+                g,
+                "line",
+                x1=x(interp),
+                x2=x(interp),
+                y1=y0 - 3,
+                y2=y - 1,
+                stroke="#1a202c",
+                stroke_dasharray="4 3",
+                stroke_width=1.2,
+            )
         y += gap
+    _latency_legend(svg, label_w, height - 8)
     return svg
+
+
+def _latency_legend(svg: ET.Element, x0: float, y: float) -> None:
+    style = FONT + ";font-size:11px"
+    _el(svg, "rect", x=x0, y=y - 9, width=18, height=10, fill="#718096")
+    _el(svg, "text", "median of later starts", x=x0 + 24, y=y, fill="#2d3748", style=style)
+    x1 = x0 + 170
+    _el(
+        svg,
+        "path",
+        d=f"M{x1 + 5:.1f},{y - 10:.1f} l5,6 l-5,6 l-5,-6 z",
+        fill="#fff",
+        stroke="#1a202c",
+        stroke_width=1.2,
+    )
+    _el(svg, "text", "first start", x=x1 + 16, y=y, fill="#2d3748", style=style)
+    x2 = x1 + 100
+    _el(svg, "line", x1=x2, x2=x2 + 20, y1=y - 4, y2=y - 4, stroke="#1a202c")
+    for xx in (x2, x2 + 20):
+        _el(svg, "line", x1=xx, x2=xx, y1=y - 8, y2=y, stroke="#1a202c")
+    _el(svg, "text", "fastest – slowest", x=x2 + 26, y=y, fill="#2d3748", style=style)
+    x3 = x2 + 140
+    _el(
+        svg,
+        "line",
+        x1=x3,
+        x2=x3,
+        y1=y - 11,
+        y2=y + 1,
+        stroke="#1a202c",
+        stroke_dasharray="4 3",
+        stroke_width=1.2,
+    )
+    _el(
+        svg,
+        "text",
+        "bare interpreter start (python -c pass)",
+        x=x3 + 8,
+        y=y,
+        fill="#2d3748",
+        style=style,
+    )
 
 
 def to_string(e: ET.Element) -> str:

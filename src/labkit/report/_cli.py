@@ -1,0 +1,86 @@
+"""``labkit report PATH... [--md F] [--html F]``: merge Observations into one report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from labkit.errors import UsageError
+from labkit.report._html import render_html
+from labkit.report._markdown import render_markdown
+from labkit.report._model import Report, build
+
+DESCRIPTION = (
+    "Merge Observations from any number of environments (folders, Observation JSON "
+    "files, artifact zips) into one report: claims × environments, start latency, and "
+    "per lab the processes of each start method on one time axis."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The report's arguments, for a ``report`` subparser in ``labkit.cli``."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="folders, Observation .json files or artifact .zip files",
+    )
+    parser.add_argument(
+        "--md",
+        metavar="FILE",
+        help="write Markdown here ('-' for stdout), e.g. $GITHUB_STEP_SUMMARY",
+    )
+    parser.add_argument("--html", metavar="FILE", help="write the self-contained HTML here")
+
+
+def _write(path: str, text: str) -> None:
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
+
+
+def summary(report: Report) -> str:
+    t = report.totals()
+    return (
+        f"{len(report.observations)} Observations, {len(report.environments)} "
+        f"environments, {len(report.columns)} environment × method columns: "
+        f"{t['pass']} pass, {t['fail']} fail, {t['n/a']} n/a"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Do what the parsed arguments ask. Exit 0: the report was made (claims may fail)."""
+    report = build(args.paths)
+    if not args.md and not args.html:
+        _write("-", render_markdown(report))
+        return 0
+    say = sys.stderr if args.md == "-" else sys.stdout
+    if args.md:
+        _write(args.md, render_markdown(report))
+        if args.md != "-":
+            print(f"wrote {args.md}", file=say)
+    if args.html:
+        _write(args.html, render_html(report))
+        print(f"wrote {args.html}", file=say)
+    print(summary(report), file=say)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (without the ``report`` word) and run. Raises UsageError on bad input."""
+    parser = _Parser(prog="labkit report", description=DESCRIPTION)
+    add_arguments(parser)
+    return run(parser.parse_args(list(sys.argv[1:] if argv is None else argv)))

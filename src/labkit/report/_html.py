@@ -1,0 +1,340 @@
+"""One self-contained HTML file: inline CSS and SVG, no script, nothing fetched."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from labkit import __version__
+from labkit.claims import FAIL, NA, PASS
+from labkit.report import _svg
+from labkit.report._model import NOT_JUDGED, Environment, LabView, Report, method_rank
+
+CSS = """
+:root{--pass:#c6f6d5;--pass-b:#2f855a;--fail:#fed7d7;--fail-b:#c53030;--na:#edf2f7;--na-b:#718096}
+*{box-sizing:border-box}
+body{margin:0;padding:20px 28px 60px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
+"Noto Sans","Noto Sans CJK SC","WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei",
+sans-serif;color:#1a202c;background:#fff}
+h1{font-size:24px;margin:0 0 4px}
+h2{font-size:19px;margin:34px 0 8px;padding-bottom:4px;border-bottom:2px solid #e2e8f0}
+h3{font-size:16px;margin:26px 0 6px}
+h4{font-size:13px;margin:14px 0 4px;color:#4a5568}
+p.lede{margin:4px 0 10px;color:#4a5568}
+nav a{margin-right:12px}
+a{color:#2b6cb0;text-decoration:none}
+table{border-collapse:collapse;font-size:12px}
+th,td{border:1px solid #e2e8f0;padding:3px 6px;vertical-align:top;text-align:left}
+thead th{background:#f7fafc;position:sticky;top:0;z-index:1}
+.scroll{overflow:auto;max-width:100%;border:1px solid #e2e8f0}
+.matrix td.c{min-width:84px;max-width:150px;font-size:11px;line-height:1.25}
+.matrix th.claim{min-width:230px;max-width:320px;font-weight:normal;background:#fff;
+position:sticky;left:0;z-index:1}
+.matrix th.claim code{font-weight:600}
+.matrix tr.lab th{background:#edf2f7;font-weight:600;position:sticky;left:0}
+.matrix thead th{font-size:11px;text-align:center}
+.matrix thead th.grp{background:#e2e8f0}
+td.pass{background:var(--pass)} td.fail{background:var(--fail)} td.na{background:var(--na);
+color:#4a5568} td.nj{background:#fff;color:#cbd5e0;text-align:center}
+.s{font-weight:700;display:block}
+td.pass .s{color:var(--pass-b)} td.fail .s{color:var(--fail-b)} td.na .s{color:var(--na-b)}
+.badge{display:inline-block;border-radius:9px;padding:1px 8px;font-weight:600;font-size:12px;
+margin-right:4px}
+.badge.pass{background:var(--pass);color:var(--pass-b)}
+.badge.fail{background:var(--fail);color:var(--fail-b)}
+.badge.na{background:var(--na);color:var(--na-b)}
+.legend span{margin-right:14px;font-size:12px}
+.swatch{display:inline-block;width:12px;height:10px;margin-right:4px;vertical-align:middle}
+.window{font-size:11px;color:#718096;margin:6px 0 2px}
+.panels{display:flex;flex-wrap:wrap;gap:10px;align-items:flex-start}
+.panels svg{border:1px solid #e2e8f0;background:#fff}
+details{margin:6px 0}
+details>summary{cursor:pointer;font-weight:600;color:#2d3748}
+.claims-list{margin:4px 0 8px 18px;padding:0;font-size:13px}
+.claims-list q{color:#4a5568}
+.muted{color:#718096}
+footer{margin-top:40px;font-size:12px;color:#718096}
+"""
+
+STATUS_CLASS = {PASS: "pass", FAIL: "fail", NA: "na", NOT_JUDGED: "nj"}
+STATUS_TEXT = {PASS: "pass", FAIL: "FAIL", NA: "n/a", NOT_JUDGED: "–"}
+
+
+def _e(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
+    e = ET.SubElement(
+        parent, tag, {k.rstrip("_"): str(v) for k, v in attrs.items() if v is not None}
+    )
+    if text is not None:
+        e.text = text
+    return e
+
+
+def _badges(parent: ET.Element, totals: dict[str, int]) -> None:
+    for status, cls in ((PASS, "pass"), (FAIL, "fail"), (NA, "na")):
+        n = totals.get(status, 0)
+        _e(
+            parent,
+            "span",
+            f"{n} {STATUS_TEXT[status] if n else status}",
+            class_=f"badge {cls if n else 'na'}",
+        )
+
+
+def _legend(parent: ET.Element) -> None:
+    p = _e(parent, "p", class_="legend")
+    for cls, text in (
+        ("pass", "pass: the claim holds"),
+        ("fail", "FAIL: it does not"),
+        ("na", "n/a: not applicable or not observed (reason on hover)"),
+        ("nj", "–: the claim is not about this start method"),
+    ):
+        s = _e(p, "span")
+        _e(
+            s,
+            "span",
+            class_=f"swatch {cls}",
+            style="border:1px solid #cbd5e0;background:"
+            + {"pass": "var(--pass)", "fail": "var(--fail)", "na": "var(--na)", "nj": "#fff"}[cls],
+        )
+        _e(s, "span", text)
+
+
+def _environments(body: ET.Element, report: Report) -> None:
+    _e(body, "h2", "Environments", id="environments")
+    _e(
+        body,
+        "p",
+        "Each environment is one OS and Python (and container image) whose "
+        "Observations were read; nothing else is shown.",
+        class_="lede",
+    )
+    wrap = _e(body, "div", class_="scroll")
+    t = _e(wrap, "table")
+    head = _e(_e(t, "thead"), "tr")
+    for h in (
+        "environment",
+        "Python",
+        "OS release",
+        "arch",
+        "image",
+        "CI job",
+        "start methods",
+        "default",
+        "runs",
+        "verdicts",
+    ):
+        _e(head, "th", h)
+    tb = _e(t, "tbody")
+    for env in report.environments:
+        tr = _e(tb, "tr")
+        _e(tr, "td", env.label)
+        _e(tr, "td", ", ".join(env.python_versions) + f" ({env.implementation})")
+        _e(tr, "td", ", ".join(env.releases))
+        _e(tr, "td", ", ".join(env.machines))
+        _e(tr, "td", env.image or "native")
+        _e(tr, "td", ", ".join(env.ci_jobs) or "–")
+        _e(tr, "td", ", ".join(env.methods))
+        _e(tr, "td", env.default_method or "?")
+        _e(tr, "td", str(env.count))
+        _badges(_e(tr, "td"), report.totals(env))
+
+
+def _matrix(body: ET.Element, report: Report) -> None:
+    _e(body, "h2", "Claims × environments", id="claims")
+    _e(
+        body,
+        "p",
+        "Every claim judged by the same check on every environment and start "
+        "method observed, with the value it measured. Hover a cell for the evidence.",
+        class_="lede",
+    )
+    _legend(body)
+    wrap = _e(body, "div", class_="scroll", style="max-height:80vh")
+    t = _e(wrap, "table", class_="matrix")
+    thead = _e(t, "thead")
+    r1, r2 = _e(thead, "tr"), _e(thead, "tr")
+    _e(r1, "th", "claim", rowspan="2", class_="claim")
+    for env in report.environments:
+        cols = report.columns_of(env)
+        _e(r1, "th", env.label, colspan=str(len(cols)), class_="grp")
+        for col in cols:
+            _e(r2, "th", col.method, style=f"color:{_svg.color(col.method)}")
+    tb = _e(t, "tbody")
+    labs = {lab.id: lab for lab in report.labs}
+    current = None
+    for claim in report.claims:
+        if claim.lab != current:
+            current = claim.lab
+            lab = labs.get(claim.lab)
+            tr = _e(tb, "tr", class_="lab")
+            th = _e(tr, "th", colspan=str(1 + len(report.columns)))
+            title = f"Lab {claim.lab}"
+            if lab:
+                title += f" — {lab.title_en}"
+            _e(th, "a", title, href=f"#lab-{claim.lab}")
+        tr = _e(tb, "tr")
+        th = _e(tr, "th", class_="claim", title=claim.statement)
+        _e(th, "code", claim.id)
+        _e(th, "br")
+        _e(th, "span", claim.statement, class_="muted")
+        for col in report.columns:
+            cell = report.cell(claim, col)
+            tip = f"{claim.id} · {col.label}\n{STATUS_TEXT[cell.status]}: {cell.text}"
+            if cell.detail:
+                tip += f"\n{cell.detail}"
+            td = _e(tr, "td", class_=f"c {STATUS_CLASS[cell.status]}", title=tip)
+            if cell.status == NOT_JUDGED:
+                td.text = "–"
+                continue
+            _e(td, "span", STATUS_TEXT[cell.status], class_="s")
+            text = cell.text
+            if text:
+                td_text = text if len(text) <= 90 else text[:88] + "…"
+                _e(td, "span", td_text)
+
+
+def _failures(body: ET.Element, report: Report) -> None:
+    fails = report.failures()
+    if not fails:
+        return
+    _e(body, "h2", f"Failures ({len(fails)})", id="failures")
+    t = _e(_e(body, "div", class_="scroll"), "table")
+    head = _e(_e(t, "thead"), "tr")
+    for h in ("claim", "environment", "method", "value", "evidence"):
+        _e(head, "th", h)
+    tb = _e(t, "tbody")
+    for claim, col, cell in fails:
+        tr = _e(tb, "tr")
+        _e(_e(tr, "td"), "code", claim.id)
+        _e(tr, "td", col.env.label)
+        _e(tr, "td", col.method)
+        _e(tr, "td", cell.value)
+        _e(tr, "td", cell.detail[:400])
+
+
+def _latency(body: ET.Element, report: Report) -> None:
+    _e(body, "h2", "Start latency", id="latency")
+    _e(
+        body,
+        "p",
+        "From start() to the child's first instruction, per start method and "
+        "environment. Bar: median of later starts; diamond: the first start; "
+        "whisker: fastest to slowest; dashed line: a bare interpreter start "
+        "(python -c pass). Measured by lab 14 where it ran, alone.",
+        class_="lede",
+    )
+    if not report.latency:
+        _e(body, "p", "No child start was traced in these Observations.", class_="muted")
+        return
+    groups: dict[str, list] = {}
+    for lat in report.latency:
+        groups.setdefault(lat.env.label, []).append(lat)
+    for items in groups.values():
+        items.sort(key=lambda lat: method_rank(lat.method))
+    body.append(_svg.latency_svg(list(groups.items())))
+
+
+def _lab_section(body: ET.Element, report: Report, lab: LabView, open_env: str) -> None:
+    sec = _e(body, "section", id=f"lab-{lab.id}")
+    title = f"Lab {lab.id} — {lab.title_en}"
+    if lab.title_zh:
+        title += f" · {lab.title_zh}"
+    _e(sec, "h3", title)
+    if lab.claims:
+        ul = _e(sec, "ul", class_="claims-list")
+        for c in lab.claims:
+            li = _e(ul, "li")
+            _e(li, "code", c.id)
+            s = _e(li, "span", " " + c.statement + " ")
+            if c.source != "kit":
+                _e(s, "q", c.source)
+    for env in report.lab_environments(lab.id):
+        det = _e(sec, "details", open="open" if env.key == open_env else None)
+        _e(det, "summary", env.label)
+        for variant in lab.variants:
+            _variant(det, report, lab, variant, env)
+
+
+def _variant(
+    parent: ET.Element, report: Report, lab: LabView, variant: str, env: Environment
+) -> None:
+    methods = [m for m in env.methods if report.first_run(lab.id, variant, env, m) is not None]
+    if not methods:
+        return
+    runs = {m: report.first_run(lab.id, variant, env, m) for m in methods}
+    present = [o for o in runs.values() if o is not None]
+    t_max = max(_svg.run_extent(o) for o in present)
+    zoom = _svg.start_window(present)
+    _e(parent, "h4", f"variant: {variant}")
+    windows = [("whole run", t_max)]
+    if 0 < zoom < t_max * 0.5:
+        windows.insert(0, (f"start phase: the first {_svg.fmt_seconds(zoom)}", zoom))
+    for caption, until in windows:
+        _e(parent, "div", caption, class_="window")
+        panels = _e(parent, "div", class_="panels")
+        for m in methods:
+            n = len(report.runs(lab.id, variant, env, m))
+            panels.append(
+                _svg.timeline_svg(runs[m], m, until, note=f"1 of {n} runs" if n > 1 else "")
+            )
+
+
+def render_html(report: Report) -> str:
+    """The whole report as one HTML document (inline CSS and SVG, no script)."""
+    html = ET.Element("html", lang="en")
+    head = _e(html, "head")
+    _e(head, "meta", charset="utf-8")
+    _e(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
+    _e(head, "title", "labkit report")
+    _e(head, "style", CSS)
+    body = _e(html, "body")
+    _e(body, "h1", "labkit report")
+    lede = _e(body, "p", class_="lede")
+    lede.text = (
+        f"{len(report.observations)} Observations from "
+        f"{len(report.environments)} environment"
+        f"{'s' if len(report.environments) != 1 else ''}, judged by "
+        f"{len(report.claims)} claims: "
+    )
+    _badges(lede, report.totals())
+    nav = _e(body, "nav")
+    for href, text in (
+        ("#environments", "Environments"),
+        ("#latency", "Start latency"),
+        ("#claims", "Claims"),
+        ("#failures", "Failures"),
+        ("#labs", "Labs"),
+    ):
+        if href == "#failures" and not report.failures():
+            continue
+        _e(nav, "a", text, href=href)
+
+    _environments(body, report)
+    _latency(body, report)
+    _matrix(body, report)
+    _failures(body, report)
+
+    _e(body, "h2", "Labs: what each process did, when", id="labs")
+    _e(
+        body,
+        "p",
+        "Per lab and environment, each start method side by side on one time "
+        "axis; each panel is one run (the first repeat). A bar runs light from "
+        "start() to the process running, then solid until it ends; ticks are "
+        "output lines (dark: stdout, red: stderr); ✕ marks a non-zero exit. The "
+        "start phase, zoomed, shows whose line comes first and how late a spawn "
+        "child starts.",
+        class_="lede",
+    )
+    open_env = report.reference_environment().key
+    for lab in report.labs:
+        _lab_section(body, report, lab, open_env)
+
+    foot = _e(body, "footer")
+    _e(
+        foot,
+        "p",
+        f"labkit {__version__} · schema labkit.observation/1 · read from: "
+        + "; ".join(f"{s.path} ({s.observations})" for s in report.sources)
+        + (f" · {report.duplicates} duplicate runs ignored" if report.duplicates else ""),
+    )
+    return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
