@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -111,15 +112,15 @@ def engine(timeout: int = 30) -> Any:
         "or run the labs natively with `nox -s labs`"
     )
     try:
+        # by name: a type checker run from the checkout would take docker/ for the SDK
+        sdk: Any = importlib.import_module("docker")
         from docker.errors import DockerException
-
-        import docker
     except ImportError:
         raise EnvironmentUnavailable(
             "the docker SDK is not installed: `pip install docker`, or " + hint
         ) from None
     try:
-        client = docker.from_env(timeout=timeout)
+        client = sdk.from_env(timeout=timeout)
         client.ping()
     except (DockerException, OSError) as exc:
         where = os.environ.get("DOCKER_HOST") or "the default socket"
@@ -266,16 +267,17 @@ def ensure_base(
     return recipe.tag, recipe.tag
 
 
-def debian_mirror() -> str:
+def debian_mirror(apt_dir: Path = Path("/etc/apt")) -> str:
     """The Debian mirror apt uses on this machine (``LABKIT_DEBIAN_MIRROR`` overrides)."""
     env = os.environ.get("LABKIT_DEBIAN_MIRROR")
     if env:
         return env
     codenames = {"bookworm", "trixie", "forky", "duke", "sid", "unstable", "testing", "stable"}
     found: list[str] = []
-    files = sorted(Path("/etc/apt/sources.list.d").glob("*.sources")) + [
-        Path("/etc/apt/sources.list"),
-        *sorted(Path("/etc/apt/sources.list.d").glob("*.list")),
+    parts_dir = apt_dir / "sources.list.d"
+    files = sorted(parts_dir.glob("*.sources")) + [
+        apt_dir / "sources.list",
+        *sorted(parts_dir.glob("*.list")),
     ]
     for f in files:
         try:
@@ -626,6 +628,21 @@ def classroom_run_args(tag: str, workdir: Path | None = None) -> list[str]:
     return [*args, tag]
 
 
+def open_shell(tag: str, workdir: Path | None = None, only_print: bool = False) -> int:
+    """An interactive shell needs a terminal, which only the docker CLI gives: use it when
+    there is one; otherwise print the exact line to run."""
+    args = classroom_run_args(tag, workdir)
+    tty = sys.stdin.isatty() and sys.stdout.isatty()
+    if only_print or not tty or shutil.which("docker") is None:
+        why = "no terminal here" if not tty else "the docker CLI is not installed"
+        if not only_print:
+            print(f"labkit: {why}; open the classroom shell with:", file=sys.stderr)
+        print(shlex.join(args))
+        return 0
+    print(f"labkit: {shlex.join(args)}", file=sys.stderr)
+    return subprocess.call(args)
+
+
 # -- sizes, saving and loading for offline classrooms -----------------------------------
 
 
@@ -686,7 +703,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     lo.add_argument("src", type=Path)
     sub.add_parser("prune", help="remove kit images of older recipes")
     r = sub.add_parser("run-line", help="print the docker run line for the classroom")
-    r.add_argument("--workdir", type=Path)
+    r.add_argument("--workdir", type=Path, help="a host folder to keep work in (/home/lab/work)")
+    sh = sub.add_parser(
+        "shell",
+        help="build the classroom image and open a shell in it "
+        "(without a terminal: print the docker run line instead)",
+    )
+    sh.add_argument("--workdir", type=Path, help="a host folder to keep work in (/home/lab/work)")
+    sh.add_argument("--print", action="store_true", help="only print the docker run line")
     ns = ap.parse_args(argv)
     try:
         client = engine()
@@ -723,6 +747,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif ns.cmd == "run-line":
             tag = ensure_classroom(client).tag
             print(shlex.join(classroom_run_args(tag, ns.workdir)))
+        elif ns.cmd == "shell":
+            res = ensure_classroom(client)
+            print(res.line(), file=sys.stderr)
+            return open_shell(res.tag, ns.workdir, only_print=ns.print)
     except LabkitError as exc:
         print(f"labkit: {exc}", file=sys.stderr)
         return exc.exit_code

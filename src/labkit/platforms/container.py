@@ -70,6 +70,7 @@ class ContainerPlatform:
         self.python = images.parse_pythons(self.python)[0]
         self.name = f"container:{self.python}"
         self._image: str | None = None
+        self.last_run_id = ""  # the labkit.run label of the latest run (tests, diagnostics)
 
     # -- the Platform protocol --------------------------------------------------------
 
@@ -86,7 +87,7 @@ class ContainerPlatform:
         sweep_stale(client)
         image = self.image()
         payload, container_specs = build_payload(specs)
-        run_id = uuid.uuid4().hex[:12]
+        run_id = self.last_run_id = uuid.uuid4().hex[:12]
         deadline = self.deadline or (sum(s.timeout for s in specs) + 3.0 * len(specs) + self.slack)
         labels = {
             LABEL: "1",
