@@ -52,35 +52,48 @@ def _write(path: str, text: str) -> None:
         raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def summary(report: Report) -> str:
     t = report.totals()
     return (
-        f"{len(report.observations)} Observations, {len(report.environments)} "
-        f"environments, {len(report.columns)} environment × method columns: "
+        f"{_n(len(report.observations), 'Observation')}, "
+        f"{_n(len(report.environments), 'environment')}, "
+        f"{_n(len(report.columns), 'environment × method column')}: "
         f"{t['pass']} pass, {t['fail']} fail, {t['n/a']} n/a"
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed arguments ask. Exit 0: the report was made (claims may fail)."""
+    md = str(args.md) if getattr(args, "md", None) is not None else None
+    html = str(args.html) if getattr(args, "html", None) is not None else None
     report = build(args.paths)
-    if not args.md and not args.html:
+    if not md and not html:
         _write("-", render_markdown(report))
         return 0
-    say = sys.stderr if args.md == "-" else sys.stdout
-    if args.md:
-        _write(args.md, render_markdown(report))
-        if args.md != "-":
-            print(f"wrote {args.md}", file=say)
-    if args.html:
-        _write(args.html, render_html(report))
-        print(f"wrote {args.html}", file=say)
+    say = sys.stderr if md == "-" else sys.stdout
+    if md:
+        _write(md, render_markdown(report))
+        if md != "-":
+            print(f"wrote {md}", file=say)
+    if html:
+        _write(html, render_html(report))
+        print(f"wrote {html}", file=say)
     print(summary(report), file=say)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Parse ``argv`` (without the ``report`` word) and run. Raises UsageError on bad input."""
+def main(argv: Sequence[str] | argparse.Namespace | None = None) -> int:
+    """``labkit report``: from arguments parsed by ``labkit.cli`` (a Namespace with
+    ``paths``, ``md``, ``html``) or from ``argv`` without the ``report`` word.
+
+    Raises UsageError (exit 2) on bad input; returns 0 once the report is written.
+    """
+    if isinstance(argv, argparse.Namespace):
+        return run(argv)
     parser = _Parser(prog="labkit report", description=DESCRIPTION)
     add_arguments(parser)
     return run(parser.parse_args(list(sys.argv[1:] if argv is None else argv)))

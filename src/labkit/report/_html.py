@@ -285,7 +285,7 @@ def render_html(report: Report) -> str:
     _e(head, "meta", charset="utf-8")
     _e(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _e(head, "title", "labkit report")
-    _e(head, "style", CSS)
+    _e(head, "style", CSS + _svg.CSS)
     body = _e(html, "body")
     _e(body, "h1", "labkit report")
     lede = _e(body, "p", class_="lede")

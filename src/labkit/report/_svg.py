@@ -10,9 +10,14 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from labkit.observation import Observation, OutputLine, ProcessRecord
+
+if TYPE_CHECKING:
+    from labkit.report._model import Latency
 
 COLORS = {
     "fork": "#2b6cb0",
@@ -24,8 +29,23 @@ HELPER = "#8a8f98"  # fork server, resource tracker, bare interpreters
 MAIN = "#4a5568"
 STDOUT = "#1a202c"
 STDERR = "#e53e3e"
-FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
 MAX_ROWS = 12  # processes drawn one per row; the rest share one row
+
+# The figures' look. The HTML page embeds it once: inline SVG takes the page's CSS,
+# which keeps thousands of ticks and labels small.
+CSS = f"""
+svg text{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",
+"WenQuanYi Micro Hei",sans-serif;fill:#2d3748;font-size:11px}}
+svg .ts{{font-size:10px;fill:#4a5568}} svg .tm{{font-size:12px;fill:#718096}}
+svg .th{{font-size:12px;font-weight:600}} svg .ta{{text-anchor:end}}
+svg .tc{{text-anchor:middle}}
+svg line.o{{stroke:{STDOUT};stroke-width:2}} svg line.e{{stroke:{STDERR};stroke-width:2}}
+svg line.g{{stroke:#e2e8f0}} svg line.ax{{stroke:#a0aec0}} svg rect.z{{fill:#f7fafc}}
+svg .k{{stroke:#1a202c;stroke-width:1;fill:none}}
+svg .d{{fill:#fff;stroke:#1a202c;stroke-width:1.2}}
+svg .x{{stroke:{STDERR};stroke-width:1.6;fill:none}}
+svg .dash{{stroke:#1a202c;stroke-width:1.2;stroke-dasharray:4 3}}
+"""
 
 
 def color(method: str) -> str:
@@ -165,6 +185,20 @@ def start_window(runs: list[Observation]) -> float:
     return max(ends) * 1.15
 
 
+def _svg_root(width: int, height: int, cls: str) -> ET.Element:
+    return ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "width": str(width),
+            "height": str(height),
+            "viewBox": f"0 0 {width} {height}",
+            "role": "img",
+            "class": cls,
+        },
+    )
+
+
 def timeline_svg(
     o: Observation | None,
     method: str,
@@ -181,26 +215,8 @@ def timeline_svg(
     label_w, right, top, row_h, axis_h = 100, 12, 22, 16, 22
     plot_w = width - label_w - right
     if o is None:
-        svg = ET.Element(
-            "svg",
-            {
-                "xmlns": "http://www.w3.org/2000/svg",
-                "width": str(width),
-                "height": "60",
-                "viewBox": f"0 0 {width} 60",
-                "role": "img",
-                "class": "timeline",
-            },
-        )
-        _el(
-            svg,
-            "text",
-            f"{method}: not observed",
-            x=8,
-            y=34,
-            fill="#718096",
-            style=FONT + ";font-size:12px",
-        )
+        svg = _svg_root(width, 60, "timeline")
+        _el(svg, "text", f"{method}: not observed", x=8, y=34, class_="tm")
         return svg
     rows, where = timeline_rows(o)
     height = top + row_h * len(rows) + axis_h
@@ -212,40 +228,13 @@ def timeline_svg(
     def inside(t: float) -> bool:
         return t_min <= t <= t_max
 
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "role": "img",
-            "class": "timeline",
-        },
-    )
+    svg = _svg_root(width, height, "timeline")
     head = f"{method} · exit {o.exit_code}" + (" · timed out" if o.timed_out else "")
     head += f" · {fmt_seconds(o.duration_s)}"
-    _el(
-        svg,
-        "text",
-        head,
-        x=4,
-        y=14,
-        fill=color(method),
-        style=FONT + ";font-size:12px;font-weight:600",
-    )
-    if note:
-        _el(
-            svg,
-            "text",
-            note,
-            x=width - right,
-            y=14,
-            fill="#718096",
-            text_anchor="end",
-            style=FONT + ";font-size:10px",
-        )
     _title(svg, f"{o.lab} {o.variant} under {method} in {o.environment}: {head}")
+    _el(svg, "text", head, x=4, y=14, fill=color(method), class_="th")
+    if note:
+        _el(svg, "text", note, x=width - right, y=14, class_="ts ta")
 
     # grid and axis
     base_y = top + row_h * len(rows)
@@ -253,43 +242,30 @@ def timeline_svg(
         if tick > span * 1.0001:
             break
         xx = x(t_min + tick)
-        _el(svg, "line", x1=xx, x2=xx, y1=top - 2, y2=base_y, stroke="#e2e8f0")
-        _el(
-            svg,
-            "text",
-            fmt_seconds(t_min + tick),
-            x=xx,
-            y=base_y + 14,
-            fill="#4a5568",
-            text_anchor="middle",
-            style=FONT + ";font-size:10px",
-        )
-    _el(svg, "line", x1=label_w, x2=label_w + plot_w, y1=base_y, y2=base_y, stroke="#a0aec0")
+        _el(svg, "line", x1=xx, x2=xx, y1=top - 2, y2=base_y, class_="g")
+        _el(svg, "text", fmt_seconds(t_min + tick), x=xx, y=base_y + 14, class_="ts tc")
+    _el(svg, "line", x1=label_w, x2=label_w + plot_w, y1=base_y, y2=base_y, class_="ax")
 
     end = o.duration_s
     for i, row in enumerate(rows):
         y = top + i * row_h
         if i % 2:
-            _el(svg, "rect", x=0, y=y, width=width, height=row_h, fill="#f7fafc")
-        _el(
-            svg,
-            "text",
-            row.label,
-            x=label_w - 6,
-            y=y + row_h - 4,
-            text_anchor="end",
-            fill="#2d3748",
-            style=FONT + ";font-size:11px",
-        )
+            _el(svg, "rect", x=0, y=y, width=width, height=row_h, class_="z")
+        _el(svg, "text", row.label, x=label_w - 6, y=y + row_h - 4, class_="ta")
         fill = {"main": MAIN, "child": color(method)}.get(row.kind, HELPER)
-        thin = row.kind == "more"
+        if row.kind == "more":
+            _crowd(svg, row, x, y, end, t_min, t_max, color(method))
+            continue
+        thin = False
         for p in row.procs:
             req, run, stop = p.start_requested_t, p.started_t, p.ended_t
             open_end = stop is None
-            stop = stop if stop is not None else (run if p.role == "interpreter" else end)
+            if stop is None:  # alive to the end, except a bare interpreter: end not traced
+                stop = run if p.role == "interpreter" else end
             first = req if req is not None else run
-            if first is None or first > t_max or stop < t_min:
+            if first is None or first > t_max or (stop is not None and stop < t_min):
                 continue
+            stop = stop if stop is not None else end
             g = _el(svg, "g")
             _title(g, _proc_tip(p))
             bar_y, bar_h = (y + 6, 4) if thin else (y + 4, row_h - 8)
@@ -303,7 +279,7 @@ def timeline_svg(
                     width=max(x(run) - x(req), 1.0),
                     height=bar_h,
                     fill=fill,
-                    fill_opacity=0.25,
+                    fill_opacity=0.3,
                 )
             if req is not None and not thin and inside(req):
                 _el(
@@ -333,11 +309,10 @@ def timeline_svg(
                     g,
                     "path",
                     d=f"M{cx - 3:.1f},{y + 3} l6,{row_h - 6} m0,-{row_h - 6} l-6,{row_h - 6}",
-                    stroke=STDERR,
-                    stroke_width=1.6,
+                    class_="x",
                 )
 
-    # output lines as ticks, one per pixel column and stream
+    # output lines as ticks, one per pixel column, row and stream
     other = len(rows) - 1
     ticks: dict[tuple[int, int, str], list[OutputLine]] = defaultdict(list)
     for line in o.output:
@@ -347,28 +322,57 @@ def timeline_svg(
         ticks[(row_i, round(x(line.t)), line.stream)].append(line)
     for (row_i, px, stream), lines in sorted(ticks.items()):
         y = top + row_i * row_h
-        g = _el(svg, "g")
-        shown = "\n".join(ln.text[:100] for ln in lines[:3])
-        if len(lines) > 3:
-            shown += f"\n… {len(lines) - 3} more lines"
-        _title(g, f"{stream} at {fmt_ms(lines[0].t)}: {shown}")
-        _el(
-            g,
-            "line",
-            x1=px,
-            x2=px,
-            y1=y,
-            y2=y + row_h,
-            stroke=STDERR if stream == "stderr" else STDOUT,
-            stroke_width=2,
+        mark = _el(
+            svg, "line", x1=px, x2=px, y1=y, y2=y + row_h, class_="e" if stream == "stderr" else "o"
         )
+        shown = "\n".join(ln.text[:80] for ln in lines[:2])
+        if len(lines) > 2:
+            shown += f"\n… {len(lines) - 2} more lines"
+        _title(mark, f"{stream} at {fmt_ms(lines[0].t)}: {shown}")
     return svg
+
+
+def _crowd(
+    svg: ET.Element,
+    row: Row,
+    x: Callable[[float], float],
+    y: float,
+    end: float,
+    t_min: float,
+    t_max: float,
+    fill: str,
+) -> None:
+    """Many processes on one row: their running spans merged per pixel, one tooltip."""
+    spans = []
+    for p in row.procs:
+        if p.started_t is None:
+            continue
+        stop = p.ended_t if p.ended_t is not None else end
+        if p.started_t > t_max or stop < t_min:
+            continue
+        spans.append((x(p.started_t), max(x(stop), x(p.started_t) + 1.0)))
+    spans.sort()
+    merged: list[list[float]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1] + 1.0:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    g = _el(svg, "g")
+    codes = sorted({str(p.exitcode) for p in row.procs})
+    _title(
+        g,
+        f"{len(row.procs)} more processes (running spans merged); "
+        f"exit codes: {', '.join(codes[:8])}",
+    )
+    for a, b in merged:
+        _el(g, "rect", x=a, y=y + 5, width=b - a, height=6, fill=fill, fill_opacity=0.55)
 
 
 # -- start latency ----------------------------------------------------------------------
 
 
-def latency_svg(groups: list[tuple[str, list]], width: int = 980) -> ET.Element:
+def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET.Element:
     """Horizontal bars: per environment, one bar per start method.
 
     ``groups`` is ``[(environment label, [Latency, ...]), ...]``. The bar is the
@@ -376,7 +380,7 @@ def latency_svg(groups: list[tuple[str, list]], width: int = 980) -> ET.Element:
     spans the fastest and slowest start, the diamond marks the first start, and a
     dashed line marks a bare interpreter start where lab 14 measured it.
     """
-    label_w, right, top, bar_h, gap, legend_h = 230, 170, 34, 16, 12, 26
+    label_w, right, top, bar_h, gap, legend_h = 300, 170, 34, 16, 12, 26
     plot_w = width - label_w - right
     rows = sum(len(items) for _, items in groups)
     height = top + rows * (bar_h + 4) + gap * len(groups) + legend_h
@@ -387,69 +391,33 @@ def latency_svg(groups: list[tuple[str, list]], width: int = 980) -> ET.Element:
         for v in (lat.high, lat.first, lat.later, lat.interpreter)
         if v is not None
     ]
-    hi = max(values) if values else 1.0
-    ticks = nice_ticks(hi, 6)
-    hi = ticks[-1]
+    ticks = nice_ticks(max(values) if values else 1e-3, 6)
+    hi = ticks[-1] or 1e-3
 
     def x(t: float) -> float:
         return label_w + plot_w * t / hi
 
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": "http://www.w3.org/2000/svg",
-            "width": str(width),
-            "height": str(height),
-            "viewBox": f"0 0 {width} {height}",
-            "role": "img",
-            "class": "latency",
-        },
-    )
+    svg = _svg_root(width, height, "latency")
     _title(svg, "Start latency per start method and environment")
     for tick in ticks:
         xx = x(tick)
-        _el(svg, "line", x1=xx, x2=xx, y1=top - 6, y2=height - legend_h, stroke="#e2e8f0")
-        _el(
-            svg,
-            "text",
-            _axis_ms(tick),
-            x=xx,
-            y=top - 10,
-            fill="#4a5568",
-            text_anchor="middle",
-            style=FONT + ";font-size:10px",
-        )
+        _el(svg, "line", x1=xx, x2=xx, y1=top - 6, y2=height - legend_h, class_="g")
+        _el(svg, "text", _axis_ms(tick), x=xx, y=top - 10, class_="ts tc")
     y = top
     for env_label, items in groups:
         y0 = y
-        _el(
-            svg,
-            "text",
-            env_label,
-            x=4,
-            y=y + bar_h - 3,
-            fill="#1a202c",
-            style=FONT + ";font-size:12px;font-weight:600",
-        )
+        shown = env_label if len(env_label) <= 40 else env_label[:39] + "…"
+        _el(svg, "text", shown, x=4, y=y + bar_h - 3, class_="th")
         for lat in items:
             c = color(lat.method)
             g = _el(svg, "g")
-            tip = (
+            _title(
+                g,
                 f"{env_label} · {lat.method}: later starts median {fmt_ms(lat.later)}, "
                 f"first start {fmt_ms(lat.first)}, range {fmt_ms(lat.low)}–"
-                f"{fmt_ms(lat.high)}, {lat.starts} starts in {lat.runs} runs ({lat.source})"
+                f"{fmt_ms(lat.high)}, {lat.starts} starts in {lat.runs} runs ({lat.source})",
             )
-            _title(g, tip)
-            _el(
-                g,
-                "text",
-                lat.method,
-                x=label_w - 8,
-                y=y + bar_h - 3,
-                text_anchor="end",
-                fill=c,
-                style=FONT + ";font-size:11px",
-            )
+            _el(g, "text", lat.method, x=label_w - 8, y=y + bar_h - 3, fill=c, class_="ta")
             typical = lat.typical or 0.0
             _el(
                 g,
@@ -465,67 +433,26 @@ def latency_svg(groups: list[tuple[str, list]], width: int = 980) -> ET.Element:
                 mid = y + bar_h / 2
                 _el(
                     g,
-                    "line",
-                    x1=x(lat.low),
-                    x2=x(lat.high),
-                    y1=mid,
-                    y2=mid,
-                    stroke="#1a202c",
-                    stroke_width=1,
+                    "path",
+                    d=f"M{x(lat.low):.1f},{mid - 4:.1f} v8 m0,-4 H{x(lat.high):.1f} m0,-4 v8",
+                    class_="k",
                 )
-                for end in (lat.low, lat.high):
-                    _el(
-                        g,
-                        "line",
-                        x1=x(end),
-                        x2=x(end),
-                        y1=mid - 4,
-                        y2=mid + 4,
-                        stroke="#1a202c",
-                        stroke_width=1,
-                    )
             if lat.first is not None and lat.later is not None:
                 fx, my = x(lat.first), y + bar_h / 2
-                _el(
-                    g,
-                    "path",
-                    d=f"M{fx:.1f},{my - 6:.1f} l5,6 l-5,6 l-5,-6 z",
-                    fill="#fff",
-                    stroke="#1a202c",
-                    stroke_width=1.2,
-                )
+                _el(g, "path", d=f"M{fx:.1f},{my - 6:.1f} l5,6 l-5,6 l-5,-6 z", class_="d")
             label = fmt_ms(typical)
             if lat.first is not None and lat.later is not None:
                 label += f" (first {fmt_ms(lat.first)})"
             lx = min(max(x(lat.high or typical), x(lat.first or 0)) + 8, width - right + 8)
-            _el(
-                g,
-                "text",
-                label,
-                x=lx,
-                y=y + bar_h - 3,
-                fill="#2d3748",
-                style=FONT + ";font-size:11px",
-            )
+            _el(g, "text", label, x=lx, y=y + bar_h - 3)
             y += bar_h + 4
         interp = next((lat.interpreter for lat in items if lat.interpreter), None)
         if interp:
-            g = _el(svg, "g")
+            line = _el(svg, "line", x1=x(interp), x2=x(interp), y1=y0 - 3, y2=y - 1, class_="dash")
             _title(
-                g,
+                line,
                 f"{env_label}: a bare interpreter start (python -c pass), "
                 f"{fmt_ms(interp)}, measured by lab 14",
-            )
-            _el(
-                g,
-                "line",
-                x1=x(interp),
-                x2=x(interp),
-                y1=y0 - 3,
-                y2=y - 1,
-                stroke="#1a202c",
-                stroke_dasharray="4 3",
-                stroke_width=1.2,
             )
         y += gap
     _latency_legend(svg, label_w, height - 8)
@@ -533,45 +460,17 @@ def latency_svg(groups: list[tuple[str, list]], width: int = 980) -> ET.Element:
 
 
 def _latency_legend(svg: ET.Element, x0: float, y: float) -> None:
-    style = FONT + ";font-size:11px"
     _el(svg, "rect", x=x0, y=y - 9, width=18, height=10, fill="#718096")
-    _el(svg, "text", "median of later starts", x=x0 + 24, y=y, fill="#2d3748", style=style)
-    x1 = x0 + 170
-    _el(
-        svg,
-        "path",
-        d=f"M{x1 + 5:.1f},{y - 10:.1f} l5,6 l-5,6 l-5,-6 z",
-        fill="#fff",
-        stroke="#1a202c",
-        stroke_width=1.2,
-    )
-    _el(svg, "text", "first start", x=x1 + 16, y=y, fill="#2d3748", style=style)
-    x2 = x1 + 100
-    _el(svg, "line", x1=x2, x2=x2 + 20, y1=y - 4, y2=y - 4, stroke="#1a202c")
-    for xx in (x2, x2 + 20):
-        _el(svg, "line", x1=xx, x2=xx, y1=y - 8, y2=y, stroke="#1a202c")
-    _el(svg, "text", "fastest – slowest", x=x2 + 26, y=y, fill="#2d3748", style=style)
-    x3 = x2 + 140
-    _el(
-        svg,
-        "line",
-        x1=x3,
-        x2=x3,
-        y1=y - 11,
-        y2=y + 1,
-        stroke="#1a202c",
-        stroke_dasharray="4 3",
-        stroke_width=1.2,
-    )
-    _el(
-        svg,
-        "text",
-        "bare interpreter start (python -c pass)",
-        x=x3 + 8,
-        y=y,
-        fill="#2d3748",
-        style=style,
-    )
+    _el(svg, "text", "median of later starts", x=x0 + 24, y=y)
+    x1 = x0 + 160
+    _el(svg, "path", d=f"M{x1 + 5:.1f},{y - 10:.1f} l5,6 l-5,6 l-5,-6 z", class_="d")
+    _el(svg, "text", "first start", x=x1 + 16, y=y)
+    x2 = x1 + 90
+    _el(svg, "path", d=f"M{x2:.1f},{y - 8:.1f} v8 m0,-4 h20 m0,-4 v8", class_="k")
+    _el(svg, "text", "fastest – slowest", x=x2 + 26, y=y)
+    x3 = x2 + 130
+    _el(svg, "line", x1=x3, x2=x3, y1=y - 11, y2=y + 1, class_="dash")
+    _el(svg, "text", "bare interpreter start (python -c pass)", x=x3 + 8, y=y)
 
 
 def to_string(e: ET.Element) -> str:
