@@ -255,7 +255,12 @@ def _lab_section(body: ET.Element, report: Report, lab: LabView, open_env: str) 
 
 
 def _variant(
-    parent: ET.Element, report: Report, lab: LabView, variant: str, env: Environment
+    parent: ET.Element,
+    report: Report,
+    lab: LabView,
+    variant: str,
+    env: Environment,
+    start_only: bool = False,
 ) -> None:
     methods = [m for m in env.methods if report.first_run(lab.id, variant, env, m) is not None]
     if not methods:
@@ -264,10 +269,13 @@ def _variant(
     present = [o for o in runs.values() if o is not None]
     t_max = max(_svg.run_extent(o) for o in present)
     zoom = _svg.start_window(present)
-    _e(parent, "h4", f"variant: {variant}")
+    if not start_only:
+        _e(parent, "h4", f"variant: {variant}")
     windows = [("whole run", t_max)]
     if 0 < zoom < t_max * 0.5:
         windows.insert(0, (f"start phase: the first {_svg.fmt_seconds(zoom)}", zoom))
+    if start_only:
+        windows = windows[:1]
     for caption, until in windows:
         _e(parent, "div", caption, class_="window")
         panels = _e(parent, "div", class_="panels")
@@ -276,6 +284,34 @@ def _variant(
             panels.append(
                 _svg.timeline_svg(runs[m], m, until, note=f"1 of {n} runs" if n > 1 else "")
             )
+
+
+def _first_look_target(report: Report) -> tuple[LabView, Environment] | None:
+    """Lab 01 (or the first lab) in the reference environment, if it ran there."""
+    if not report.labs:
+        return None
+    lab = next((lab for lab in report.labs if lab.id == "01"), report.labs[0])
+    env = report.reference_environment()
+    return (lab, env) if env in report.lab_environments(lab.id) else None
+
+
+def _first_look(body: ET.Element, report: Report) -> None:
+    """One lab's start phase in one environment, near the top."""
+    target = _first_look_target(report)
+    if target is None:
+        return
+    lab, env = target
+    _e(body, "h2", f"First look: lab {lab.id}, {lab.title_en}", id="first-look")
+    _e(
+        body,
+        "p",
+        f"{env.label}, variant {lab.variants[0]}. Each bar is a process: light from "
+        "start() until it runs, then solid; each tick is a line it printed. Compare when "
+        "main's line and the child's line appear, and how long the child takes to start, "
+        "under each method. Every lab and environment is further down.",
+        class_="lede",
+    )
+    _variant(body, report, lab, lab.variants[0], env, start_only=True)
 
 
 def render_html(report: Report) -> str:
@@ -300,16 +336,20 @@ def render_html(report: Report) -> str:
     for href, text in (
         ("#environments", "Environments"),
         ("#latency", "Start latency"),
+        ("#first-look", "First look"),
         ("#claims", "Claims"),
         ("#failures", "Failures"),
         ("#labs", "Labs"),
     ):
         if href == "#failures" and not report.failures():
             continue
+        if href == "#first-look" and _first_look_target(report) is None:
+            continue
         _e(nav, "a", text, href=href)
 
     _environments(body, report)
     _latency(body, report)
+    _first_look(body, report)
     _matrix(body, report)
     _failures(body, report)
 

@@ -35,7 +35,7 @@ MAX_ROWS = 12  # processes drawn one per row; the rest share one row
 # which keeps thousands of ticks and labels small.
 CSS = f"""
 svg text{{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",
-"WenQuanYi Micro Hei",sans-serif;fill:#2d3748;font-size:11px}}
+"WenQuanYi Micro Hei",sans-serif;font-size:11px}}
 svg .ts{{font-size:10px;fill:#4a5568}} svg .tm{{font-size:12px;fill:#718096}}
 svg .th{{font-size:12px;font-weight:600}} svg .ta{{text-anchor:end}}
 svg .tc{{text-anchor:middle}}
@@ -380,10 +380,10 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
     spans the fastest and slowest start, the diamond marks the first start, and a
     dashed line marks a bare interpreter start where lab 14 measured it.
     """
-    label_w, right, top, bar_h, gap, legend_h = 300, 170, 34, 16, 12, 26
+    label_w, right, top, bar_h, gap, legend_h, head_h = 110, 170, 34, 16, 12, 26, 18
     plot_w = width - label_w - right
     rows = sum(len(items) for _, items in groups)
-    height = top + rows * (bar_h + 4) + gap * len(groups) + legend_h
+    height = top + rows * (bar_h + 4) + (gap + head_h) * len(groups) + legend_h
     values = [
         v
         for _, items in groups
@@ -405,9 +405,9 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
         _el(svg, "text", _axis_ms(tick), x=xx, y=top - 10, class_="ts tc")
     y = top
     for env_label, items in groups:
+        _el(svg, "text", env_label, x=4, y=y + 12, class_="th")
+        y += head_h
         y0 = y
-        shown = env_label if len(env_label) <= 40 else env_label[:39] + "…"
-        _el(svg, "text", shown, x=4, y=y + bar_h - 3, class_="th")
         for lat in items:
             c = color(lat.method)
             g = _el(svg, "g")
