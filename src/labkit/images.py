@@ -216,7 +216,7 @@ class BuildResult:
 
     def line(self) -> str:
         how = "built" if self.built else "reused"
-        return f"{self.tag}: {how} in {self.seconds:.1f}s, {self.size / 1e6:.0f} MB" + (
+        return f"{self.tag}: {how} in {self.seconds:.2f}s, {self.size / 1e6:.0f} MB" + (
             f", base {self.base}" if self.base else ""
         )
 
@@ -422,9 +422,16 @@ def _lock(name: str) -> Iterator[None]:
         yield
         return
     d = Path(tempfile.gettempdir()) / "labkit-locks"
-    d.mkdir(exist_ok=True)
     path = d / (re.sub(r"[^A-Za-z0-9_.-]", "_", name) + ".lock")
-    with open(path, "w") as fh:
+    try:
+        d.mkdir(exist_ok=True)
+        with contextlib.suppress(OSError):
+            d.chmod(0o1777)  # shared by every user of this machine
+        fh = open(path, "a")  # noqa: SIM115 - closed below
+    except OSError:  # another user's lock file: build without the lock
+        yield
+        return
+    with fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -457,7 +464,9 @@ def planned_tag(client: Any, python: str) -> str | None:
     return runtime_tag(python, recipe.tag)
 
 
-def ensure(python: str, client: Any | None = None, log: Log | None = None) -> BuildResult:
+def ensure(
+    python: str, client: Any | None = None, log: Log | StreamLog | None = None
+) -> BuildResult:
     """The kit image for ``python``: reused when its tag exists, else built (never pulled)."""
     client = client or engine()
     slog = log if isinstance(log, StreamLog) else StreamLog(log)
@@ -567,7 +576,7 @@ def _classroom_context() -> tuple[dict[str, bytes], str]:
     return files, _digest(sorted((k, hashlib.sha256(v).hexdigest()) for k, v in files.items()))
 
 
-def ensure_classroom(client: Any | None = None, log: Log | None = None) -> BuildResult:
+def ensure_classroom(client: Any | None = None, log: Log | StreamLog | None = None) -> BuildResult:
     client = client or engine()
     slog = log if isinstance(log, StreamLog) else StreamLog(log)
     t0 = time.monotonic()
@@ -714,12 +723,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ns = ap.parse_args(argv)
     try:
         client = engine()
+        slog = StreamLog()  # one clock for the whole build
         if ns.cmd == "build":
             results = {}
             for py in parse_pythons(ns.python):
-                results[f"py{py}"] = ensure(py, client)
+                results[f"py{py}"] = ensure(py, client, slog)
             if ns.classroom:
-                results["classroom"] = ensure_classroom(client)
+                results["classroom"] = ensure_classroom(client, slog)
             for res in results.values():
                 print(res.line())
                 for what, sec in res.steps:
@@ -748,7 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tag = ensure_classroom(client).tag
             print(shlex.join(classroom_run_args(tag, ns.workdir)))
         elif ns.cmd == "shell":
-            res = ensure_classroom(client)
+            res = ensure_classroom(client, slog)
             print(res.line(), file=sys.stderr)
             return open_shell(res.tag, ns.workdir, only_print=ns.print)
     except LabkitError as exc:
