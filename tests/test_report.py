@@ -165,20 +165,56 @@ def test_cells_are_the_claims_own_verdicts(report) -> None:  # type: ignore[no-u
 
 
 def test_a_claim_not_observed_is_na_not_observed(native) -> None:
-    only_01 = [o for o in native if o.lab == "01"]
-    rep = from_observations(only_01)
-    fifo = next(c for c in all_claims() if c.id == "seed.queue.fifo")
-    col = next(c for c in rep.columns if c.method == "spawn")
-    cell = rep.cell(fifo, col)
+    # Lab 07 ran natively, but not in the container: there its claims are "not observed".
+    box = [o for o in load([CONTAINER]).observations if o.lab != "07"]
+    rep = from_observations(native + box)
+    fifo = next(c for c in rep.claims if c.id == "seed.queue.fifo")
+    native_col, box_col = (
+        next(c for c in rep.columns if c.method == "spawn" and (c.env.image is None) == is_native)
+        for is_native in (True, False)
+    )
+    assert rep.cell(fifo, native_col).status == PASS
+    cell = rep.cell(fifo, box_col)
     assert cell.status == NA and cell.text == "not observed"
-    md = render_markdown(rep)
-    assert "➖ not observed" in md
-    main_first = next(c for c in all_claims() if c.id == "seed.start.main_first")
-    assert rep.cell(main_first, col).status == PASS
+    assert "➖ not observed" in render_markdown(rep)
+    assert rep.totals(box_col.env)[NA] >= 3  # fifo, empty_timeout, full under spawn at least
     # A claim about one method only is "not judged" under the others, not n/a.
-    costlier = next(c for c in all_claims() if c.id == "seed.join.spawn_costlier")
+    costlier = next(c for c in rep.claims if c.id == "seed.join.spawn_costlier")
     fork_col = next(c for c in rep.columns if c.method == "fork")
     assert rep.cell(costlier, fork_col).status == NOT_JUDGED
+
+
+def test_claims_of_labs_that_ran_nowhere_are_listed_once(native) -> None:
+    rep = from_observations([o for o in native if o.lab == "01"])
+    assert {c.lab for c in rep.claims} == {"01"}
+    assert "seed.queue.fifo" in {c.id for c in rep.unobserved}
+    md = render_markdown(rep)
+    assert "Not observed anywhere" in md and "`seed.queue.fifo`" in md
+    assert "| `seed.queue.fifo` |" not in md
+
+
+def test_any_script_is_reported_without_claims(tmp_path: Path) -> None:
+    # What `labkit compare my_script.py` writes: no catalogue lab, so no claim applies.
+    script = tmp_path / "mine.py"
+    script.write_text(
+        "import multiprocessing as mp\n"
+        "def f():\n    print('child')\n"
+        "if __name__ == '__main__':\n"
+        "    p = mp.Process(target=f); p.start(); print('main'); p.join()\n",
+        encoding="utf-8",
+    )
+    from labkit import runner
+
+    runs = [
+        runner.run(script, runner.RunOptions(method=m, timeout=60))
+        for m in runner.available_methods()
+    ]
+    rep = from_observations(runs)
+    assert rep.claims == [] and len(rep.unobserved) == len(all_claims())
+    assert [lab.heading for lab in rep.labs] == [f"Script {runs[0].lab}"]
+    html = render_html(rep)
+    assert html.count('class="timeline"') >= len(runs)
+    assert "(all runs: lab 14 absent)" in render_markdown(rep)
 
 
 def test_a_failed_claim_is_listed_with_its_evidence(native) -> None:

@@ -9,6 +9,7 @@ report needs to put a run in its column).
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import subprocess
@@ -270,8 +271,6 @@ def test_every_stored_observation_records_where_it_ran(name: str) -> None:
         members = [m for m in zf.namelist() if m.endswith(".json")]
         assert members
         for m in members:
-            import json
-
             _assert_where(Observation.from_dict(json.loads(zf.read(m))))
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from labkit import __version__
 from labkit.claims import FAIL, NA, PASS
 from labkit.report import _svg
-from labkit.report._model import NOT_JUDGED, Environment, LabView, Report, method_rank
+from labkit.report._model import NOT_JUDGED, Environment, LabView, Latency, Report, method_rank
 
 CSS = """
 :root{--pass:#c6f6d5;--pass-b:#2f855a;--fail:#fed7d7;--fail-b:#c53030;--na:#edf2f7;--na-b:#718096}
@@ -148,6 +148,16 @@ def _matrix(body: ET.Element, report: Report) -> None:
         class_="lede",
     )
     _legend(body)
+    if report.unobserved:
+        _e(
+            body,
+            "p",
+            "Not observed anywhere (their labs did not run): "
+            + ", ".join(c.id for c in report.unobserved),
+            class_="muted",
+        )
+    if not report.claims:
+        return
     wrap = _e(body, "div", class_="scroll", style="max-height:80vh")
     t = _e(wrap, "table", class_="matrix")
     thead = _e(t, "thead")
@@ -225,17 +235,22 @@ def _latency(body: ET.Element, report: Report) -> None:
     if not report.latency:
         _e(body, "p", "No child start was traced in these Observations.", class_="muted")
         return
-    groups: dict[str, list] = {}
+    by_env: dict[str, list[Latency]] = {}
     for lat in report.latency:
-        groups.setdefault(lat.env.label, []).append(lat)
-    for items in groups.values():
+        by_env.setdefault(lat.env.key, []).append(lat)
+    groups = []
+    for items in by_env.values():
         items.sort(key=lambda lat: method_rank(lat.method))
-    body.append(_svg.latency_svg(list(groups.items())))
+        label = items[0].env.label
+        if any(lat.source != "lab 14" for lat in items):
+            label += " (all runs: lab 14 absent)"
+        groups.append((label, items))
+    body.append(_svg.latency_svg(groups))
 
 
 def _lab_section(body: ET.Element, report: Report, lab: LabView, open_env: str) -> None:
     sec = _e(body, "section", id=f"lab-{lab.id}")
-    title = f"Lab {lab.id} — {lab.title_en}"
+    title = lab.heading
     if lab.title_zh:
         title += f" · {lab.title_zh}"
     _e(sec, "h3", title)
@@ -301,7 +316,7 @@ def _first_look(body: ET.Element, report: Report) -> None:
     if target is None:
         return
     lab, env = target
-    _e(body, "h2", f"First look: lab {lab.id}, {lab.title_en}", id="first-look")
+    _e(body, "h2", f"First look: {lab.heading}", id="first-look")
     _e(
         body,
         "p",

@@ -87,7 +87,7 @@ def _environments(report: Report) -> list[str]:
 def _failures(report: Report, with_detail: bool) -> list[str]:
     fails = report.failures()
     if not fails:
-        return ["## Failures", "", "None: every claim judged holds.", ""]
+        return ["## Failures", "", "No claim failed.", ""]
     rows = []
     for claim, col, cell in fails:
         row = [f"`{claim.id}`", cell_text(col.env.label), col.method, cell_text(cell.value, 80)]
@@ -124,8 +124,11 @@ def _latency(report: Report) -> list[str]:
         ratio = "–"
         if spawn and fork and spawn.typical and fork.typical:
             ratio = f"×{spawn.typical / fork.typical:.0f}"
+        where = env.label
+        if any(lat.source != "lab 14" for lat in got.values()):
+            where += " (all runs: lab 14 absent)"
         rows.append(
-            [cell_text(env.label)]
+            [cell_text(where)]
             + [_latency_cell(got.get(m)) for m in methods]
             + [_svg.fmt_ms(interp), ratio]
         )
@@ -146,6 +149,11 @@ def _matrix(report: Report, with_values: bool) -> list[str]:
         "method. Environments absent from the inputs are absent here.",
         "",
     ]
+    if report.unobserved:
+        ids = ", ".join(f"`{c.id}`" for c in report.unobserved)
+        out += [f"Not observed anywhere (their labs did not run): {ids}.", ""]
+    if not report.claims:
+        return out
     for group, envs in report.groups():
         cols = [c for e in envs for c in report.columns_of(e)]
         out += [f"### {group}", ""]
@@ -231,7 +239,7 @@ def _timelines(report: Report, env: Environment) -> list[str]:
         present = [(m, o) for m, o in runs if o is not None]
         if not present:
             continue
-        title = f"Lab {lab.id} — {lab.title_en} ({variant})"
+        title = f"{lab.heading} ({variant})"
         out += [f"<details><summary>{cell_text(title, 100)}</summary>", ""]
         whole = max(_svg.run_extent(o) for _, o in present)
         zoom = _svg.start_window([o for _, o in present])

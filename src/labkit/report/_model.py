@@ -141,6 +141,11 @@ class LabView:
     title_zh: str
     claims: list[Claim]
     variants: list[str]  # observed variants, base first
+    in_catalogue: bool = True  # False: any script, as `labkit compare` runs it
+
+    @property
+    def heading(self) -> str:
+        return f"Lab {self.id} — {self.title_en}" if self.in_catalogue else f"Script {self.id}"
 
 
 @dataclass
@@ -152,6 +157,7 @@ class Report:
     claims: list[Claim]
     latency: list[Latency]
     labs: list[LabView]
+    unobserved: list[Claim] = field(default_factory=list)  # their lab ran nowhere
     sources: list[Source] = field(default_factory=list)
     duplicates: int = 0
     _cells: dict[tuple[str, str, str], Verdict] = field(default_factory=dict, repr=False)
@@ -170,10 +176,14 @@ class Report:
         return Cell(NA, "", f"not observed in {column.env.label} under {column.method}")
 
     def totals(self, env: Environment | None = None) -> Counter[str]:
+        """Cells of the matrix by status (what the reader sees, "not observed" included)."""
         c: Counter[str] = Counter({PASS: 0, FAIL: 0, NA: 0})
-        for v in self.verdicts:
-            if env is None or v.environment == env.key:
-                c[v.status] += 1
+        cols = self.columns if env is None else self.columns_of(env)
+        for claim in self.claims:
+            for col in cols:
+                status = self.cell(claim, col).status
+                if status != NOT_JUDGED:
+                    c[status] += 1
         return c
 
     def failures(self) -> list[tuple[Claim, Column, Cell]]:
@@ -316,6 +326,7 @@ def _labs(observations: list[Observation], claims: list[Claim]) -> list[LabView]
                 title_zh=lab.title_zh if lab else "",
                 claims=[c for c in claims if c.lab == lab_id],
                 variants=ordered,
+                in_catalogue=lab is not None,
             )
         )
     return out
@@ -325,7 +336,9 @@ def from_observations(
     observations: list[Observation], sources: list[Source] | None = None, duplicates: int = 0
 ) -> Report:
     """The report over Observations already in memory."""
-    claims = list(all_claims())
+    ran = {o.lab for o in observations}
+    claims = [c for c in all_claims() if c.lab in ran]
+    unobserved = [c for c in all_claims() if c.lab not in ran]
     verdicts = judge_all(observations)
     envs = _environments(observations)
     columns = [Column(e, m) for e in envs for m in e.methods]
@@ -354,6 +367,7 @@ def from_observations(
         claims=claims,
         latency=latency,
         labs=_labs(observations, claims),
+        unobserved=unobserved,
         sources=sources or [],
         duplicates=duplicates,
         _cells={(v.claim, v.environment, v.method): v for v in verdicts},
