@@ -256,7 +256,6 @@ def timeline_svg(
         if row.kind == "more":
             _crowd(svg, row, x, y, end, t_min, t_max, color(method))
             continue
-        thin = False
         for p in row.procs:
             req, run, stop = p.start_requested_t, p.started_t, p.ended_t
             open_end = stop is None
@@ -268,7 +267,7 @@ def timeline_svg(
             stop = stop if stop is not None else end
             g = _el(svg, "g")
             _title(g, _proc_tip(p))
-            bar_y, bar_h = (y + 6, 4) if thin else (y + 4, row_h - 8)
+            bar_y, bar_h = y + 4, row_h - 8
             if req is not None and run is not None and run > req:
                 # start requested → started: the cost of starting, drawn light
                 _el(
@@ -281,7 +280,7 @@ def timeline_svg(
                     fill=fill,
                     fill_opacity=0.3,
                 )
-            if req is not None and not thin and inside(req):
+            if req is not None and inside(req):
                 _el(
                     g,
                     "line",
@@ -303,7 +302,7 @@ def timeline_svg(
                     fill=fill,
                     fill_opacity=0.35 if open_end else 0.7,
                 )
-            if p.exitcode not in (None, 0) and not thin and inside(stop):
+            if p.exitcode not in (None, 0) and inside(stop):
                 cx = x(stop)
                 _el(
                     g,
