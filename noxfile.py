@@ -50,6 +50,15 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def report(session: nox.Session) -> None:
+    """One report over many places' Observations: nox -s report -- PATH... [--md F] [--html F]."""
+    _install(session)
+    args = session.posargs or [str(RESULTS), "--md", "report/labkit-report.md",
+                               "--html", "report/labkit-report.html"]
+    session.run("labkit", "report", *args)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy."""
     _install(session)

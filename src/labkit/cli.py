@@ -54,9 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("paths", nargs="+", type=Path)
 
     rep = sub.add_parser("report", help="merge Observations of many platforms into a report")
-    rep.add_argument("paths", nargs="+", type=Path)
-    rep.add_argument("--md", type=Path)
-    rep.add_argument("--html", type=Path)
+    from labkit.report import add_arguments
+
+    add_arguments(rep)
     return p
 
 
@@ -265,7 +265,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from labkit import report
 
-    return report.main(args)  # type: ignore[attr-defined, no-any-return]
+    return report.main(args)
 
 
 COMMANDS = {
