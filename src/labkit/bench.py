@@ -1,0 +1,779 @@
+"""What the kit costs, measured: ``python -m labkit.bench`` (``nox -s bench``).
+
+One run, one machine, side by side, every figure a median over repeats (the machine
+is shared and noisy: a single reading means little). It writes ``results/bench.json``
+and prints a table. The figures:
+
+- ``tracer_overhead_ratio`` — start latency (``start()`` → the child's first
+  instruction, read by the child and sent back on a Queue, like ``labs/14_latency.py``)
+  of a probe script run through the kit (tracer in every interpreter) over the same
+  probe run with a ``sitecustomize`` that only forces the start method; per method,
+  the worst reported.
+- ``kit_overhead_ratio`` — the wall time of a lab run through the runner (subprocess,
+  tracer, watchdog, temp cwd, reading the trace, building the Observation) over the
+  same script run as plain ``python labs/x.py`` (a long lab and a short one).
+- ``container_overhead_ratio`` — a lab's wall time inside a kit container over the
+  same lab natively, both timed by the runner (same plan, same methods); the
+  container's fixed cost per sweep (create, copy in, start, copy out, remove) is
+  reported beside it.
+- ``spawn_over_fork_start``, ``forkserver_later_over_fork_start`` and each method's
+  start latency over a bare interpreter start (``python -c pass``).
+- ``suite_wall_over_floor`` — the wall time of the whole labs suite over the waits
+  its scripts prescribe (their sleeps and timeouts, and the watchdog waits of the
+  runs that must hang), at ``jobs=4`` and ``jobs=1``.
+
+Host-side (rich for the table); the benchmark never runs in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from labkit import catalogue, runner, sweep
+from labkit.observation import Observation
+from labkit.sweep import RunSpec
+
+SCHEMA = "labkit.bench/1"
+GOALS = {
+    "tracer_overhead_ratio": 1.10,
+    "kit_overhead_ratio": 1.10,
+    "container_overhead_ratio": 1.15,
+}
+MARK = "LABKIT_BENCH "  # the probe's result line
+
+# A sitecustomize that forces the start method exactly as the tracer's does (in the
+# script's own interpreter only, before the script runs) and does nothing else: the
+# "without tracer" side of the tracer's cost.
+PLAIN_SITECUSTOMIZE = """\
+# labkit bench: force the start method like the kit does, and nothing else.
+import os
+
+_method = os.environ.get("LABKIT_START_METHOD", "default")
+if _method != "default" and "LABKIT_PLAIN_MAIN" not in os.environ:
+    os.environ["LABKIT_PLAIN_MAIN"] = str(os.getpid())
+    import multiprocessing
+
+    multiprocessing.set_start_method(_method)
+"""
+
+# start() -> the child's first instruction, STARTS times in a row (as labs/14 does).
+# Module level imports only what a child needs anyway (a spawn or forkserver child
+# imports this file again): an extra import there would be timed as start latency, and
+# hidden whenever the tracer had imported the same module already.
+PROBE = """\
+import time
+from multiprocessing import Process, Queue
+
+
+def report(q):
+    q.put(time.perf_counter())
+
+
+if __name__ == '__main__':
+    import json
+    import multiprocessing
+
+    q = Queue()
+    starts = []
+    for i in range({starts}):
+        p = Process(target=report, args=(q,))
+        t = time.perf_counter()
+        p.start()
+        child_t = q.get()
+        p.join()
+        starts.append(child_t - t)
+    print({mark!r} + json.dumps({{'method': multiprocessing.get_start_method(),
+                                  'starts': starts}}))
+"""
+
+# What each lab script itself makes a run wait, at least (seconds): its sleeps and
+# blocking timeouts along the longest chain (random sleeps at their minimum). A run
+# that must hang waits for the watchdog instead: see ``run_floor``.
+SLEEP_FLOOR: dict[str, float] = {
+    "01_start.py": 5.0,  # the child sleeps 5 s; main waits for it at exit
+    "01_start_sleep.py": 5.0,  # the same child; main's 1 s overlaps it
+    "01_start_subclass.py": 3.0,  # run() sleeps 3 s
+    "02_isolation.py": 1.0,  # the child sleeps 1 s, main joins
+    "03_join.py": 3.0,  # children sleep 1, 2, 3 s at once
+    "04_terminate.py": 2.0,  # main: sleep 1, terminate, sleep 1
+    "04_terminate_now.py": 2.0,
+    "05_daemon.py": 1.0,  # main sleeps 1 s; the daemon dies with it
+    "05_daemon_child.py": 1.0,
+    "05_daemon_main_ends.py": 2.0,  # the non-daemon sleeps 2 s
+    "06_mutex.py": 1.0,  # search() sleeps randint(1, 2); the sale randint(0, 1)
+    "06_mutex_nolock.py": 2.5,  # a common start 1.5 s ahead, then get() sleeps 1 s
+    "07_queue.py": 3.0,  # get(timeout=3) on the empty queue
+    "07_queue_full.py": 0.0,  # put_nowait raises at once
+    "08_pc_sentinel.py": 4.0,  # 3 products of >= 1 s each, the last eaten in >= 1 s
+    "08_pc_no_sentinel.py": 4.0,  # the same, then it hangs (watchdog)
+    "09_pc_joinable.py": 4.0,  # as 08: q.join() returns after the last task_done()
+    "10_guard.py": 0.0,
+    "10_guard_pool.py": 0.0,  # fork: at once; spawn/forkserver hang (watchdog)
+    "11_reimport.py": 0.0,
+    "12_globals.py": 0.0,
+    "13_pickle.py": 0.0,
+    "14_latency.py": 0.0,
+    "15_global_lock.py": 1.0,  # a common start 1 s ahead
+    "15_passed_lock.py": 1.0,
+    "16_default_method.py": 0.0,
+    "17_queue_deadlock.py": 3.0,  # join(timeout=3)
+}
+
+
+# -- pure helpers (unit-tested) ---------------------------------------------------------
+
+
+def summarise(xs: Sequence[float]) -> dict[str, float]:
+    """Median and spread of samples; ``n == 0`` gives an empty summary."""
+    if not xs:
+        return {"n": 0}
+    s = sorted(xs)
+    q1, q3 = (statistics.quantiles(s, n=4)[0::2] if len(s) >= 2 else (s[0], s[0]))
+    return {"n": len(s), "median": statistics.median(s), "min": s[0], "max": s[-1],
+            "q1": q1, "q3": q3}
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b <= 0:
+        return None
+    return a / b
+
+
+def paired(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """The median of per-round ratios a[i] / b[i]: each pair was measured back to back,
+    so a load that comes and goes moves both sides of a pair, not the figure."""
+    rs = [x / y for x, y in zip(a, b, strict=True) if y > 0]
+    return statistics.median(rs) if rs else None
+
+
+def worst(per_key: dict[str, float | None]) -> tuple[str | None, float | None]:
+    """The key with the highest ratio (the one to report against a goal)."""
+    known = {k: v for k, v in per_key.items() if v is not None}
+    if not known:
+        return None, None
+    key = max(known, key=lambda k: known[k])
+    return key, known[key]
+
+
+def parse_probe(texts: Iterable[str]) -> dict[str, Any]:
+    """The probe's result line (``LABKIT_BENCH {...}``) among a run's output lines."""
+    for text in texts:
+        if text.startswith(MARK):
+            data = json.loads(text[len(MARK):])
+            if not isinstance(data.get("starts"), list) or not data["starts"]:
+                break
+            return data
+    raise ValueError("the probe printed no result line")
+
+
+def first_and_later(starts: Sequence[float]) -> tuple[float, float]:
+    """First start, and the median of the later ones (the first pays one-off costs)."""
+    if len(starts) < 2:
+        raise ValueError("need at least two starts")
+    return starts[0], statistics.median(starts[1:])
+
+
+def run_floor(script: str, timed_out: bool, timeout: float) -> float | None:
+    """What a run must wait at least: its script's sleeps, or the watchdog's timeout
+    for a run that hangs. None for a script the table does not know."""
+    if timed_out:
+        return timeout
+    return SLEEP_FLOOR.get(Path(script).name)
+
+
+def makespan_bound(concurrent: Sequence[float], alone: Sequence[float], jobs: int) -> float:
+    """A lower bound of a batch's wall time: the runs that go alone one after the other,
+    after the concurrent ones spread over ``jobs`` workers (no worker beats its longest
+    run, and together they cannot beat the total divided by ``jobs``)."""
+    spread = max(max(concurrent, default=0.0), sum(concurrent) / max(1, jobs))
+    return sum(alone) + spread
+
+
+def suite_floor(specs: Sequence[RunSpec], observations: Sequence[Observation],
+                jobs: int) -> dict[str, Any]:
+    """The suite's floor: serial (the sum of every run's prescribed wait), with the
+    watchdog waits shown apart, and the bound for ``jobs`` workers."""
+    by_key = {(o.lab, o.variant, o.requested_start_method, o.repeat): o for o in observations}
+    sleeps = watchdog = 0.0
+    concurrent: list[float] = []
+    alone: list[float] = []
+    unknown: list[str] = []
+    below: list[str] = []
+    for spec in specs:
+        o = by_key.get((spec.lab, spec.variant, spec.method, spec.repeat))
+        timed_out = bool(o and o.timed_out)
+        floor = run_floor(spec.script, timed_out, spec.timeout)
+        if floor is None:
+            unknown.append(Path(spec.script).name)
+            floor = 0.0
+        if timed_out:
+            watchdog += floor
+        else:
+            sleeps += floor
+        (concurrent if spec.concurrent else alone).append(floor)
+        if o is not None and o.duration_s < floor - 0.05:  # the table would be wrong
+            below.append(f"{spec.lab}/{spec.variant}/{spec.method}: "
+                         f"{o.duration_s:.2f} s < floor {floor:.2f} s")
+    return {
+        "serial_s": sleeps + watchdog,
+        "sleeps_s": sleeps,
+        "watchdog_s": watchdog,
+        "bound_s": makespan_bound(concurrent, alone, jobs),
+        "unknown_scripts": sorted(set(unknown)),
+        "runs_below_floor": below,
+    }
+
+
+def plain_env(method: str, boot: Path | None) -> dict[str, str]:
+    """The environment of a plain run: the caller's, minus the kit's variables; with
+    ``boot`` (the plain sitecustomize) first on PYTHONPATH when a method is forced."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LABKIT_")}
+    if method != "default" and boot is not None:
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(boot), os.environ.get("PYTHONPATH", "")) if p)
+        env["LABKIT_START_METHOD"] = method
+    env.update(PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+# -- measuring ------------------------------------------------------------------------
+
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class Workspace:
+    """Temp files of one bench run: the plain sitecustomize and the probe script."""
+
+    root: Path
+    boot: Path
+    probe: Path
+
+    @classmethod
+    def make(cls, starts: int) -> Workspace:
+        root = Path(tempfile.mkdtemp(prefix="labkit-bench-"))
+        boot = root / "boot_plain"
+        boot.mkdir()
+        (boot / "sitecustomize.py").write_text(PLAIN_SITECUSTOMIZE, encoding="utf-8")
+        probe = root / "start_probe.py"
+        probe.write_text(PROBE.format(starts=starts, mark=MARK), encoding="utf-8")
+        return cls(root, boot, probe)
+
+    def close(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def plain_run(script: Path, method: str, ws: Workspace, timeout: float = 120.0
+              ) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """``python script`` in a fresh temp cwd, as a student would run it (method forced
+    by the plain sitecustomize unless ``default``); returns (wall seconds, result)."""
+    cwd = Path(tempfile.mkdtemp(prefix="cwd-", dir=ws.root))
+    try:
+        t = time.perf_counter()
+        res = subprocess.run([sys.executable, str(script)], cwd=cwd,
+                             env=plain_env(method, ws.boot), stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, encoding="utf-8",
+                             errors="replace", timeout=timeout, check=False)
+        return time.perf_counter() - t, res
+    finally:
+        shutil.rmtree(cwd, ignore_errors=True)
+
+
+def kit_run(script: Path, method: str, timeout: float = 120.0) -> tuple[float, Observation]:
+    t = time.perf_counter()
+    obs = runner.run(script, runner.RunOptions(method=method, timeout=timeout))
+    return time.perf_counter() - t, obs
+
+
+def bare_start() -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], env=plain_env("default", None),
+                   stdin=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t
+
+
+def measure_latency(methods: Sequence[str], rounds: int, ws: Workspace, log: Log
+                    ) -> dict[str, Any]:
+    """Probe runs with and without the tracer, alternating which goes first each round;
+    a bare interpreter start three times per round."""
+    samples: dict[str, dict[str, dict[str, list[float]]]] = {
+        m: {"tracer": {"first": [], "later": []}, "plain": {"first": [], "later": []}}
+        for m in methods
+    }
+    bare: list[float] = []
+    for r in range(rounds):
+        bare += [bare_start() for _ in range(3)]
+        for m in methods:
+            for mode in (("tracer", "plain") if r % 2 == 0 else ("plain", "tracer")):
+                if mode == "tracer":
+                    _, obs = kit_run(ws.probe, m, timeout=120)
+                    data = parse_probe(obs.texts("stdout"))
+                else:
+                    _, res = plain_run(ws.probe, m, ws)
+                    data = parse_probe(res.stdout.splitlines())
+                if data["method"] != m:
+                    raise RuntimeError(f"probe ran under {data['method']}, not {m}")
+                first, later = first_and_later(data["starts"])
+                samples[m][mode]["first"].append(first)
+                samples[m][mode]["later"].append(later)
+            log(f"latency round {r + 1}/{rounds} {m}: tracer "
+                f"{samples[m]['tracer']['later'][-1] * 1e3:.2f} ms, plain "
+                f"{samples[m]['plain']['later'][-1] * 1e3:.2f} ms (later starts)")
+    out: dict[str, Any] = {"bare_s": summarise(bare), "methods": {}}
+    bare_med = out["bare_s"]["median"]
+    for m in methods:
+        s = {mode: {k: summarise(v) for k, v in d.items()} for mode, d in samples[m].items()}
+        t_later, p_later = s["tracer"]["later"]["median"], s["plain"]["later"]["median"]
+        tr, pl = samples[m]["tracer"], samples[m]["plain"]
+        out["methods"][m] = {
+            **s,
+            "tracer_over_plain_later": paired(tr["later"], pl["later"]),
+            "tracer_over_plain_first": paired(tr["first"], pl["first"]),
+            "ratio_of_medians_later": ratio(t_later, p_later),
+            "plain_later_over_bare": ratio(p_later, bare_med),
+            "tracer_later_over_bare": ratio(t_later, bare_med),
+        }
+    return out
+
+
+def measure_kit(labs: Sequence[str], methods: Sequence[str], rounds: int, ws: Workspace,
+                log: Log) -> dict[str, Any]:
+    """Wall time through the runner vs plain ``python labs/x.py``, alternating order."""
+    out: dict[str, Any] = {}
+    for lab_id in labs:
+        lab = catalogue.find(lab_id)
+        script = lab.path()
+        per: dict[str, dict[str, list[float]]] = {
+            m: {"kit": [], "plain": [], "inside": []} for m in methods}
+        for r in range(rounds):
+            for m in methods:
+                for mode in (("kit", "plain") if r % 2 == 0 else ("plain", "kit")):
+                    if mode == "kit":
+                        wall, obs = kit_run(script, m)
+                        per[m]["kit"].append(wall)
+                        per[m]["inside"].append(obs.duration_s)
+                    else:
+                        wall, _ = plain_run(script, m, ws)
+                        per[m]["plain"].append(wall)
+                log(f"kit round {r + 1}/{rounds} {lab.script} {m}: kit "
+                    f"{per[m]['kit'][-1]:.3f} s, plain {per[m]['plain'][-1]:.3f} s")
+        out[lab.script] = {
+            m: {
+                "kit_s": summarise(v["kit"]),
+                "plain_s": summarise(v["plain"]),
+                "script_under_kit_s": summarise(v["inside"]),
+                "ratio": paired(v["kit"], v["plain"]),
+                "ratio_of_medians": ratio(statistics.median(v["kit"]),
+                                          statistics.median(v["plain"])),
+                "extra_s": statistics.median(v["kit"]) - statistics.median(v["plain"]),
+            }
+            for m, v in per.items()
+        }
+    return out
+
+
+def measure_cli(lab_id: str, rounds: int, log: Log) -> dict[str, Any]:
+    """The whole command a student types: ``labkit run LAB`` (tables and all)."""
+    walls = []
+    for r in range(rounds):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "labkit", "run", lab_id],
+                       stdin=subprocess.DEVNULL, capture_output=True, check=False)
+        walls.append(time.perf_counter() - t)
+        log(f"cli round {r + 1}/{rounds} labkit run {lab_id}: {walls[-1]:.3f} s")
+    return {"lab": lab_id, "wall_s": summarise(walls)}
+
+
+def default_container_python() -> str:
+    """The container Python closest to the native one: same minor if it has an image."""
+    from labkit import images
+
+    mine = f"{sys.version_info.major}.{sys.version_info.minor}"
+    try:
+        known = images.pythons()
+    except Exception:  # no recipes (installed kit): the platform will say why
+        return mine
+    return mine if mine in known else ("3.13" if "3.13" in known else known[-1])
+
+
+def measure_container(python: str, labs: Sequence[str], methods: Sequence[str], rounds: int,
+                      log: Log) -> dict[str, Any]:
+    """The same plan, natively and in one container per round, alternating order."""
+    try:
+        from labkit import platforms
+
+        plat: Any = platforms.get("container", python=python, jobs=1, log=log)
+        log(f"container: preparing the image for CPython {python} (built if missing)")
+        image = plat.image()
+        plat.available_methods()
+    except Exception as exc:  # no SDK, no engine, no image: skip with the reason
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return {"skipped": f"{type(exc).__name__}: {reason}", "python": python}
+    specs = []
+    for lab_id in labs:
+        lab = catalogue.find(lab_id)
+        for m in methods:
+            specs.append(RunSpec(lab=lab.id, variant="base", script=str(lab.path()), method=m,
+                                 repeat=0, timeout=60.0, concurrent=False))
+    inside: dict[str, list[float]] = {}
+    native: dict[str, list[float]] = {}
+    walls: dict[str, list[float]] = {"container": [], "native": []}
+    for r in range(rounds):
+        for side in (("container", "native") if r % 2 == 0 else ("native", "container")):
+            t = time.perf_counter()
+            try:
+                obs = plat.run(specs) if side == "container" else sweep.run_specs(specs, jobs=1)
+            except Exception as exc:
+                return {"skipped": f"{side} sweep failed: {type(exc).__name__}: {exc}",
+                        "python": python, "image": image}
+            walls[side].append(time.perf_counter() - t)
+            for o in obs:
+                key = f"{Path(o.script).name}/{o.requested_start_method}"
+                (inside if side == "container" else native).setdefault(key, []).append(
+                    o.duration_s)
+        log(f"container round {r + 1}/{rounds}: container sweep {walls['container'][-1]:.2f} s, "
+            f"native {walls['native'][-1]:.2f} s")
+    per = {
+        k: {
+            "container_s": summarise(inside[k]),
+            "native_s": summarise(native.get(k, [])),
+            "ratio": paired(inside[k], native[k])
+            if len(native.get(k, [])) == len(inside[k]) else None,
+            "ratio_of_medians": ratio(statistics.median(inside[k]),
+                                      statistics.median(native[k]) if native.get(k) else None),
+        }
+        for k in sorted(inside)
+    }
+    cw, nw = statistics.median(walls["container"]), statistics.median(walls["native"])
+    return {
+        "python": python,
+        "image": image,
+        "native_python": platform.python_version(),
+        "runs_per_sweep": len(specs),
+        "per_run": per,
+        "sweep_wall_s": {"container": summarise(walls["container"]),
+                         "native": summarise(walls["native"])},
+        "sweep_ratio": paired(walls["container"], walls["native"]),
+        "fixed_cost_per_sweep_s": cw - nw,
+    }
+
+
+def measure_suite(jobs_list: Sequence[int], repeats: int, log: Log) -> dict[str, Any]:
+    """The whole labs suite (``nox -s labs``'s plan) at each ``jobs``; verdicts kept."""
+    from labkit.claims import FAIL, NA, PASS, judge_all
+
+    methods = runner.available_methods()
+    specs = catalogue.plan(methods)
+    out: dict[str, Any] = {"runs": len(specs), "methods": list(methods), "by_jobs": {}}
+    for jobs in jobs_list:
+        walls, floors, timing, counts = [], [], [], []
+        for rep in range(repeats):
+            done = [0]
+
+            def progress(event: dict, done: list[int] = done, jobs: int = jobs) -> None:
+                done[0] += 1
+                if done[0] % 20 == 0 or done[0] == event["total"]:
+                    log(f"suite jobs={jobs}: {done[0]}/{event['total']} runs")
+
+            t = time.perf_counter()
+            obs = sweep.run_specs(specs, jobs=jobs, progress=progress)
+            walls.append(time.perf_counter() - t)
+            floors.append(suite_floor(specs, obs, jobs))
+            verdicts = judge_all(obs)
+            counts.append({s: sum(v.status == s for v in verdicts) for s in (PASS, FAIL, NA)})
+            timing.append({f"{v.claim}[{v.method}]": f"{v.status}: {v.value}"
+                           for v in verdicts
+                           if v.claim.startswith(("seed.join.", "kit.latency.",
+                                                  "seed.queue.empty"))})
+            log(f"suite jobs={jobs} repeat {rep + 1}/{repeats}: {walls[-1]:.1f} s, "
+                f"{counts[-1]}")
+        wall = statistics.median(walls)
+        floor = floors[0]
+        out["by_jobs"][str(jobs)] = {
+            "wall_s": summarise(walls),
+            "floor": floor,
+            "wall_over_floor": ratio(wall, floor["serial_s"]),
+            "wall_over_sleeps": ratio(wall, floor["sleeps_s"]),
+            "wall_over_bound": ratio(wall, floor["bound_s"]),
+            "verdict_counts": counts,
+            "timing_claims": timing,
+        }
+    return out
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    try:
+        for ln in Path("/proc/cpuinfo").read_text().splitlines():
+            if ln.startswith("model name"):
+                model = ln.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "system": platform.system(),
+        "release": platform.release(),
+        "machine": platform.machine(),
+        "cpu": model,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "loadavg_start": _loadavg(),
+    }
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except (OSError, AttributeError):
+        return None
+
+
+# -- figures, table, CLI ----------------------------------------------------------------
+
+
+def figures(results: dict[str, Any]) -> dict[str, Any]:
+    """The headline numbers, each with where it comes from."""
+    f: dict[str, Any] = {}
+    lat = results.get("latency")
+    if lat:
+        ms = lat["methods"]
+        m, v = worst({k: d["tracer_over_plain_later"] for k, d in ms.items()})
+        f["tracer_overhead_ratio"] = {
+            "value": v, "worst_method": m,
+            "per_method": {k: d["tracer_over_plain_later"] for k, d in ms.items()},
+            "first_start_per_method": {k: d["tracer_over_plain_first"] for k, d in ms.items()},
+        }
+
+        def later(method: str, mode: str = "plain") -> float | None:
+            return ms[method][mode]["later"].get("median") if method in ms else None
+
+        def first(method: str, mode: str = "plain") -> float | None:
+            return ms[method][mode]["first"].get("median") if method in ms else None
+
+        f["spawn_over_fork_start"] = {"value": ratio(later("spawn"), later("fork")),
+                                      "with_tracer": ratio(later("spawn", "tracer"),
+                                                           later("fork", "tracer"))}
+        f["forkserver_later_over_fork_start"] = {
+            "value": ratio(later("forkserver"), later("fork")),
+            "with_tracer": ratio(later("forkserver", "tracer"), later("fork", "tracer")),
+            "forkserver_first_over_later": ratio(first("forkserver"), later("forkserver")),
+        }
+        f["start_over_bare_interpreter"] = {
+            "bare_ms": lat["bare_s"]["median"] * 1e3,
+            "plain": {k: d["plain_later_over_bare"] for k, d in ms.items()},
+            "with_tracer": {k: d["tracer_later_over_bare"] for k, d in ms.items()},
+        }
+    kit = results.get("kit")
+    if kit:
+        per = {f"{s}/{m}": d["ratio"] for s, bym in kit.items() for m, d in bym.items()}
+        key, v = worst(per)
+        f["kit_overhead_ratio"] = {
+            "value": v, "worst": key, "per_lab_method": per,
+            "per_lab_worst": {s: worst({m: d["ratio"] for m, d in bym.items()})[1]
+                              for s, bym in kit.items()},
+        }
+    cont = results.get("container")
+    if cont:
+        if "skipped" in cont:
+            f["container_overhead_ratio"] = {"value": None, "skipped": cont["skipped"]}
+        else:
+            key, v = worst({k: d["ratio"] for k, d in cont["per_run"].items()})
+            f["container_overhead_ratio"] = {
+                "value": v, "worst": key,
+                "per_run": {k: d["ratio"] for k, d in cont["per_run"].items()},
+                "sweep_ratio": cont["sweep_ratio"],
+                "fixed_cost_per_sweep_s": cont["fixed_cost_per_sweep_s"],
+            }
+    suite = results.get("suite")
+    if suite:
+        f["suite_wall_over_floor"] = {
+            f"jobs={j}": {"value": d["wall_over_floor"], "wall_s": d["wall_s"]["median"],
+                          "floor_s": d["floor"]["serial_s"],
+                          "over_bound": d["wall_over_bound"], "bound_s": d["floor"]["bound_s"]}
+            for j, d in suite["by_jobs"].items()
+        }
+    for name, goal in GOALS.items():
+        if name in f and f[name].get("value") is not None:
+            f[name]["goal"] = goal
+            f[name]["meets_goal"] = f[name]["value"] <= goal
+    return f
+
+
+def _fmt(x: float | None, unit: str = "×") -> str:
+    if x is None:
+        return "—"
+    return f"{x:.2f}{unit}" if unit == "×" else f"{x:.1f} {unit}"
+
+
+def print_table(results: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    f = results["figures"]
+    con = Console(width=None if Console().is_terminal else 150)
+    t = Table(title="What the kit costs (medians over repeats)", title_justify="left")
+    for col in ("figure", "value", "goal", "detail"):
+        t.add_column(col, overflow="fold")
+
+    def row(name: str, value: str, goal: str = "", detail: str = "") -> None:
+        t.add_row(name, value, goal, detail)
+
+    def goal_cell(name: str) -> str:
+        d = f.get(name, {})
+        if "goal" not in d:
+            return ""
+        return f"≤ {d['goal']:.2f} " + ("[green]✓[/]" if d["meets_goal"] else "[red]✗[/]")
+
+    if "tracer_overhead_ratio" in f:
+        d = f["tracer_overhead_ratio"]
+        row("tracer_overhead_ratio", _fmt(d["value"]), goal_cell("tracer_overhead_ratio"),
+            f"worst {d['worst_method']}; " + ", ".join(
+                f"{m} {_fmt(v)}" for m, v in d["per_method"].items())
+            + " (later starts); first start: " + ", ".join(
+                f"{m} {_fmt(v)}" for m, v in d["first_start_per_method"].items()))
+    if "kit_overhead_ratio" in f:
+        d = f["kit_overhead_ratio"]
+        row("kit_overhead_ratio", _fmt(d["value"]), goal_cell("kit_overhead_ratio"),
+            f"worst {d['worst']}; per lab (worst method): " + ", ".join(
+                f"{s} {_fmt(v)}" for s, v in d["per_lab_worst"].items()))
+    if "container_overhead_ratio" in f:
+        d = f["container_overhead_ratio"]
+        if d.get("skipped"):
+            row("container_overhead_ratio", "skipped", "", d["skipped"])
+        else:
+            row("container_overhead_ratio", _fmt(d["value"]),
+                goal_cell("container_overhead_ratio"),
+                f"worst {d['worst']}; " + ", ".join(
+                    f"{k} {_fmt(v)}" for k, v in d["per_run"].items())
+                + f"; whole sweep {_fmt(d['sweep_ratio'])} "
+                  f"(+{d['fixed_cost_per_sweep_s']:.2f} s per container)")
+    if "spawn_over_fork_start" in f:
+        d = f["spawn_over_fork_start"]
+        row("spawn_over_fork_start", _fmt(d["value"]), "",
+            f"with tracer {_fmt(d['with_tracer'])}")
+        d = f["forkserver_later_over_fork_start"]
+        row("forkserver_later_over_fork_start", _fmt(d["value"]), "",
+            f"with tracer {_fmt(d['with_tracer'])}; forkserver first/later "
+            f"{_fmt(d['forkserver_first_over_later'])}")
+        d = f["start_over_bare_interpreter"]
+        row("start_over_bare_interpreter", ", ".join(
+            f"{m} {_fmt(v)}" for m, v in d["plain"].items()), "",
+            f"bare `python -c pass` {d['bare_ms']:.1f} ms; with tracer: " + ", ".join(
+                f"{m} {_fmt(v)}" for m, v in d["with_tracer"].items()))
+    if "suite_wall_over_floor" in f:
+        for j, d in f["suite_wall_over_floor"].items():
+            row(f"suite_wall_over_floor ({j})", _fmt(d["value"]), "",
+                f"wall {d['wall_s']:.1f} s, prescribed waits {d['floor_s']:.1f} s; "
+                f"over the {j} bound ({d['bound_s']:.1f} s): {_fmt(d['over_bound'])}")
+    con.print(t)
+
+    lat = results.get("latency")
+    if lat:
+        lt = Table(title="Start latency, ms (median of per-run medians)", title_justify="left")
+        for col in ("method", "plain first", "plain later", "tracer first", "tracer later",
+                    "tracer/plain", "later / bare"):
+            lt.add_column(col, justify="right")
+        for m, d in lat["methods"].items():
+            lt.add_row(m, *(f"{d[mode][k]['median'] * 1e3:.2f}"
+                            for mode in ("plain", "tracer") for k in ("first", "later")),
+                       _fmt(d["tracer_over_plain_later"]), _fmt(d["plain_later_over_bare"]))
+        lt.add_row("bare", "", f"{lat['bare_s']['median'] * 1e3:.2f}", "", "", "", "1.00×")
+        con.print(lt)
+    kit = results.get("kit")
+    if kit:
+        kt = Table(title="A lab through the kit vs plain python, s (medians)",
+                   title_justify="left")
+        for col in ("script", "method", "plain", "kit", "kit − plain", "ratio"):
+            kt.add_column(col, justify="right")
+        for s, bym in kit.items():
+            for m, d in bym.items():
+                kt.add_row(s, m, f"{d['plain_s']['median']:.3f}", f"{d['kit_s']['median']:.3f}",
+                           f"{d['extra_s']:+.3f}", _fmt(d["ratio"]))
+        con.print(kt)
+    con.print(f"machine: {results['machine']['cpus']} CPUs, {results['machine']['cpu']}, "
+              f"Python {results['machine']['python']}, load average "
+              f"{results['machine']['loadavg_start']} → {results['machine'].get('loadavg_end')}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m labkit.bench", description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, default=Path("results/bench.json"))
+    p.add_argument("--rounds", type=int, default=9, help="probe runs per method and side")
+    p.add_argument("--starts", type=int, default=20, help="starts per probe run")
+    p.add_argument("--kit-rounds", type=int, default=5, help="runs per lab, method and side")
+    p.add_argument("--kit-labs", default="03,12", help="labs for kit_overhead_ratio")
+    p.add_argument("--container-python", default=None, help="kit image (default: native minor)")
+    p.add_argument("--container-rounds", type=int, default=4)
+    p.add_argument("--suite-jobs", default="4,1", help="jobs values for the suite wall time")
+    p.add_argument("--suite-repeats", type=int, default=1)
+    p.add_argument("--skip", default="", help="comma list of: latency,kit,cli,container,suite")
+    p.add_argument("--quick", action="store_true", help="few repeats, suite at jobs=4 only")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.quick:
+        args.rounds, args.kit_rounds, args.container_rounds = 3, 2, 2
+        args.suite_jobs = "4"
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    methods = runner.available_methods()
+    t_start = time.perf_counter()
+
+    def log(msg: str) -> None:
+        print(f"[bench {time.perf_counter() - t_start:6.0f}s] {msg}", file=sys.stderr, flush=True)
+
+    results: dict[str, Any] = {
+        "schema": SCHEMA,
+        "command": "python -m labkit.bench " + " ".join(argv if argv is not None
+                                                          else sys.argv[1:]),
+        "machine": machine(),
+        "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "note": "Every figure is a median over repeats, measured in this one run on this "
+                "machine; sides of each ratio alternate order round by round.",
+    }
+    ws = Workspace.make(args.starts)
+    try:
+        if "latency" not in skip:
+            results["latency"] = measure_latency(methods, args.rounds, ws, log)
+        if "kit" not in skip:
+            labs = [x.strip() for x in args.kit_labs.split(",") if x.strip()]
+            results["kit"] = measure_kit(labs, ("default", *methods), args.kit_rounds, ws, log)
+        if "cli" not in skip:
+            results["cli"] = measure_cli("12", args.kit_rounds, log)
+        if "container" not in skip:
+            py = args.container_python or default_container_python()
+            results["container"] = measure_container(py, ("03", "12"), ("fork", "spawn"),
+                                                     args.container_rounds, log)
+        if "suite" not in skip:
+            jobs = [int(j) for j in args.suite_jobs.split(",") if j.strip()]
+            results["suite"] = measure_suite(jobs, args.suite_repeats, log)
+    finally:
+        ws.close()
+    results["machine"]["loadavg_end"] = _loadavg()
+    results["elapsed_s"] = time.perf_counter() - t_start
+    results["figures"] = figures(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    print_table(results)
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

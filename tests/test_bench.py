@@ -1,0 +1,189 @@
+"""The pure parts of the benchmark and the soak (the measurements never run here)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from labkit import bench, catalogue, soak
+from labkit.sweep import RunSpec
+
+# -- statistics -------------------------------------------------------------------------
+
+
+def test_summarise() -> None:
+    assert bench.summarise([]) == {"n": 0}
+    one = bench.summarise([2.0])
+    assert one["median"] == one["min"] == one["max"] == one["q1"] == one["q3"] == 2.0
+    s = bench.summarise([5.0, 1.0, 3.0, 2.0, 4.0])
+    assert (s["n"], s["median"], s["min"], s["max"]) == (5, 3.0, 1.0, 5.0)
+    assert s["q1"] <= s["median"] <= s["q3"]
+
+
+def test_ratio_and_paired() -> None:
+    assert bench.ratio(3.0, 2.0) == 1.5
+    assert bench.ratio(None, 2.0) is None and bench.ratio(1.0, 0.0) is None
+    # Per-round pairs: a load that doubles both sides of a pair leaves the figure alone.
+    assert bench.paired([1.1, 2.2, 1.1], [1.0, 2.0, 1.0]) == pytest.approx(1.1)
+    assert bench.paired([], []) is None
+    with pytest.raises(ValueError):
+        bench.paired([1.0], [1.0, 2.0])
+
+
+def test_worst() -> None:
+    assert bench.worst({"fork": 1.2, "spawn": 1.05, "forkserver": None}) == ("fork", 1.2)
+    assert bench.worst({"fork": None}) == (None, None)
+
+
+# -- the probe --------------------------------------------------------------------------
+
+
+def test_parse_probe() -> None:
+    lines = ["noise", bench.MARK + '{"method": "spawn", "starts": [0.05, 0.04, 0.045]}']
+    data = bench.parse_probe(lines)
+    assert data["method"] == "spawn"
+    assert bench.first_and_later(data["starts"]) == (0.05, pytest.approx(0.0425))
+    with pytest.raises(ValueError):
+        bench.parse_probe(["no result here"])
+    with pytest.raises(ValueError):
+        bench.parse_probe([bench.MARK + '{"method": "fork", "starts": []}'])
+    with pytest.raises(ValueError):
+        bench.first_and_later([0.01])
+
+
+def test_generated_scripts_compile() -> None:
+    compile(bench.PLAIN_SITECUSTOMIZE, "sitecustomize.py", "exec")
+    probe = bench.PROBE.format(starts=7, mark=bench.MARK)
+    compile(probe, "start_probe.py", "exec")
+    assert "range(7)" in probe and repr(bench.MARK) in probe
+    # A spawn child re-imports the probe: its module level must not import more than
+    # a child needs anyway, or that import would be timed as start latency.
+    module_level = probe.split("if __name__ == '__main__':")[0]
+    assert "json" not in module_level
+
+
+def test_plain_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("LABKIT_TRACE_DIR", "/somewhere")
+    monkeypatch.setenv("PYTHONPATH", "/other")
+    env = bench.plain_env("spawn", tmp_path)
+    assert "LABKIT_TRACE_DIR" not in env
+    assert env["PYTHONPATH"].split(":")[0] == str(tmp_path)
+    assert env["LABKIT_START_METHOD"] == "spawn"
+    default = bench.plain_env("default", tmp_path)
+    assert default["PYTHONPATH"] == "/other" and "LABKIT_START_METHOD" not in default
+
+
+# -- the suite's floor ------------------------------------------------------------------
+
+
+def test_every_lab_script_has_a_floor() -> None:
+    scripts = {f for lab in catalogue.LABS for f in lab.scripts().values()}
+    assert scripts <= set(bench.SLEEP_FLOOR), scripts - set(bench.SLEEP_FLOOR)
+
+
+def test_run_floor() -> None:
+    assert bench.run_floor("/x/labs/03_join.py", False, 60.0) == 3.0
+    assert bench.run_floor("/x/labs/10_guard_pool.py", True, 10.0) == 10.0  # the watchdog
+    assert bench.run_floor("/x/mine.py", False, 60.0) is None
+
+
+def test_makespan_bound() -> None:
+    # Four 1 s runs on 4 workers: 1 s; on 1 worker: 4 s; a 5 s run bounds any spread.
+    assert bench.makespan_bound([1, 1, 1, 1], [], 4) == 1
+    assert bench.makespan_bound([1, 1, 1, 1], [], 1) == 4
+    assert bench.makespan_bound([5, 1, 1], [3], 4) == 8
+    assert bench.makespan_bound([], [2, 3], 4) == 5
+
+
+def _spec(script: str, method: str = "fork", concurrent: bool = True,
+          timeout: float = 60.0) -> RunSpec:
+    return RunSpec(lab=script[:2], variant="base", script=f"/l/{script}", method=method,
+                   timeout=timeout, concurrent=concurrent)
+
+
+def _obs(spec: RunSpec, duration: float, timed_out: bool = False) -> SimpleNamespace:
+    return SimpleNamespace(lab=spec.lab, variant=spec.variant,
+                           requested_start_method=spec.method, repeat=spec.repeat,
+                           timed_out=timed_out, duration_s=duration)
+
+
+def test_suite_floor() -> None:
+    specs = [_spec("01_start.py"), _spec("10_guard_pool.py", "spawn", timeout=10.0),
+             _spec("03_join.py", concurrent=False), _spec("mine.py")]
+    obs = [_obs(specs[0], 5.2), _obs(specs[1], 10.1, timed_out=True), _obs(specs[2], 3.1),
+           _obs(specs[3], 0.4)]
+    f = bench.suite_floor(specs, obs, jobs=4)  # type: ignore[arg-type]
+    assert f["sleeps_s"] == 8.0 and f["watchdog_s"] == 10.0 and f["serial_s"] == 18.0
+    assert f["bound_s"] == 3.0 + 10.0  # alone 3 s, then the longest concurrent run
+    assert f["unknown_scripts"] == ["mine.py"]
+    assert f["runs_below_floor"] == []
+    f = bench.suite_floor(specs[:1], [_obs(specs[0], 1.0)], jobs=1)  # type: ignore[list-item]
+    assert f["runs_below_floor"]  # a run faster than its sleeps: the table is wrong
+
+
+# -- figures ----------------------------------------------------------------------------
+
+
+def _later(ms: float) -> dict:
+    return {"first": {"median": ms * 4e-3}, "later": {"median": ms * 1e-3}}
+
+
+def test_figures_and_goals() -> None:
+    results = {
+        "latency": {
+            "bare_s": {"median": 0.040},
+            "methods": {
+                m: {"plain": _later(p), "tracer": _later(t), "tracer_over_plain_later": t / p,
+                    "tracer_over_plain_first": 1.0, "plain_later_over_bare": p / 40,
+                    "tracer_later_over_bare": t / 40}
+                for m, p, t in (("fork", 1.0, 1.05), ("spawn", 40.0, 46.0),
+                                ("forkserver", 5.0, 5.2))
+            },
+        },
+        "kit": {"03_join.py": {"default": {"ratio": 1.02}},
+                "12_globals.py": {"default": {"ratio": 1.8}}},
+        "container": {"skipped": "EnvironmentUnavailable: no engine"},
+    }
+    f = bench.figures(results)
+    tracer = f["tracer_overhead_ratio"]
+    assert tracer["worst_method"] == "spawn" and tracer["value"] == pytest.approx(1.15)
+    assert tracer["meets_goal"] is False and tracer["goal"] == 1.10
+    assert f["spawn_over_fork_start"]["value"] == pytest.approx(40.0)
+    assert f["forkserver_later_over_fork_start"]["value"] == pytest.approx(5.0)
+    assert f["kit_overhead_ratio"]["worst"] == "12_globals.py/default"
+    assert f["kit_overhead_ratio"]["per_lab_worst"]["03_join.py"] == 1.02
+    assert f["container_overhead_ratio"]["value"] is None
+    assert "no engine" in f["container_overhead_ratio"]["skipped"]
+
+
+# -- the soak ---------------------------------------------------------------------------
+
+
+def _run(**statuses: str) -> dict[str, dict[str, str]]:
+    return {k: {"status": s, "value": f"v-{s}"} for k, s in statuses.items()}
+
+
+def test_find_flips() -> None:
+    runs = [_run(a="pass", b="pass", c="n/a"), _run(a="pass", b="fail", c="n/a"),
+            _run(a="pass", b="pass")]
+    flips = soak.find_flips(runs)
+    assert [f["key"] for f in flips] == ["b", "c"]
+    b = flips[0]
+    assert b["statuses"] == {"pass": 2, "fail": 1}
+    assert b["runs"] == {"fail": [2], "pass": [1, 3]}
+    assert b["values"]["fail"] == ["#2: v-fail"]
+    assert flips[1]["statuses"] == {"n/a": 2, soak.MISSING: 1}
+    assert soak.find_flips([_run(a="pass")] * 3) == []
+    assert soak.find_flips([]) == []
+
+
+def test_always() -> None:
+    runs = [_run(a="fail", b="pass"), _run(a="fail", b="fail")]
+    assert soak.always(runs, "fail") == ["a"]
+    assert soak.always([], "fail") == []
+
+
+def test_verdict_key() -> None:
+    assert soak.verdict_key("seed.join.concurrent", "spawn", "Linux/py3.13") == (
+        "seed.join.concurrent[spawn]@Linux/py3.13")
