@@ -119,14 +119,20 @@ def engine(timeout: int = 30) -> Any:
         raise EnvironmentUnavailable(
             "the docker SDK is not installed: `pip install docker`, or " + hint
         ) from None
+    where = os.environ.get("DOCKER_HOST") or "the default socket"
     try:
         client = sdk.from_env(timeout=timeout)
         client.ping()
+        os_type = client.version().get("Os", "linux")
     except (DockerException, OSError) as exc:
-        where = os.environ.get("DOCKER_HOST") or "the default socket"
         raise EnvironmentUnavailable(
             f"no Docker engine reachable at {where} ({_first_line(exc)}): {hint}"
         ) from None
+    if os_type != "linux":
+        raise EnvironmentUnavailable(
+            f"the Docker engine at {where} runs {os_type} containers; the kit images are "
+            f"Linux: switch the engine to Linux containers, or {hint.split(', or ', 1)[-1]}"
+        )
     return client
 
 
@@ -735,6 +741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for what, sec in res.steps:
                     print(f"    {what}: {sec:.1f}s")
             if ns.json:
+                ns.json.parent.mkdir(parents=True, exist_ok=True)
                 ns.json.write_text(
                     json.dumps({k: vars(v) for k, v in results.items()}, indent=1),
                     encoding="utf-8",

@@ -378,17 +378,29 @@ def _owner_gone(labels: dict[str, str], grace: float = 30.0) -> bool:
     """A leftover is stale when its owner process is gone, or well past its deadline."""
     owner = labels.get(f"{LABEL}.owner", "")
     host, _, pid = owner.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            pass
+    if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+        return True
     try:
         return time.time() > float(labels.get(f"{LABEL}.deadline", "inf")) + grace
     except ValueError:
         return False
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would send CTRL_C_EVENT on Windows
+        try:
+            import psutil
+
+            return bool(psutil.pid_exists(pid))
+        except ImportError:
+            return True  # unknown: leave it to the deadline
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def sweep_stale(client: Any) -> list[str]:
