@@ -666,10 +666,17 @@ def kit_images(client: Any) -> list[Any]:
 
 
 def save(client: Any, tags: Sequence[str], dest: Path, log: Log | None = None) -> Path:
-    """``docker save`` through the SDK: one tarball to carry to a machine without a registry."""
+    """``docker save`` through the SDK: one tarball to carry to a machine without a registry.
+
+    Several images go into one archive (``/images/get?names=…``), so layers they share
+    are stored once.
+    """
     dest.parent.mkdir(parents=True, exist_ok=True)
+    api = client.api
+    res = api._get(api._url("/images/get"), params={"names": list(tags)}, stream=True)
+    api._raise_for_status(res)
     with open(dest, "wb") as fh:
-        for chunk in client.api.get_image(list(tags)):
+        for chunk in res.iter_content(chunk_size=1 << 20):
             fh.write(chunk)
     if log:
         log(f"saved {', '.join(tags)} to {dest} ({dest.stat().st_size / 1e6:.0f} MB)")
@@ -773,6 +780,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # the engine refused something (docker.errors.*)
+        if type(exc).__module__.startswith(("docker", "requests", "urllib3")):
+            print(f"labkit: the Docker engine: {_first_line(exc)}", file=sys.stderr)
+            return EnvironmentUnavailable.exit_code
+        raise
     return 0
 
 

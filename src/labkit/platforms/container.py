@@ -105,18 +105,10 @@ class ContainerPlatform:
                 container = client.containers.create(
                     image,
                     command=[
-                        "timeout",
-                        "-s",
-                        "KILL",
-                        str(int(deadline)),
-                        f"python{self.python}",
-                        "-m",
-                        "labkit.sweep",
-                        str(JOB / "plan.json"),
-                        str(JOB / "out"),
-                        "--jobs",
-                        str(self.jobs),
-                    ],  # fmt: skip
+                        *("timeout", "-s", "KILL", str(int(deadline))),  # the inner watchdog
+                        *(f"python{self.python}", "-m", "labkit.sweep"),
+                        *(str(JOB / "plan.json"), str(JOB / "out"), "--jobs", str(self.jobs)),
+                    ],
                     name=f"labkit-py{self.python}-{run_id}",
                     labels=labels,
                     environment={
