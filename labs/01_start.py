@@ -1,6 +1,10 @@
 """01 开启进程的方式1：直接使用默认的 Process 类
 01 Starting a process, way 1: the plain Process class
 
+中文简述：教程说起进程需要时间，父进程会先打印 '3、主'。请先预测哪一行先出现。
+spawn 和 forkserver 下 '3、主' 总是先出现；fork 下子进程起得很快（约 1 毫秒），
+'3、主' 通常先出现，但不保证。
+
 教程的说法 / What the tutorial claims:
     “起进程是需要时间的，起的时间足够python把下面的代码运行完”
     Starting a process takes time, enough for Python to run the code after

@@ -1,5 +1,8 @@
 """01 变体：start() 之后 sleep(1) / Variant: sleep(1) after start()
 
+中文简述：在 start() 之后 sleep(1)，子进程的第一行 '1、alex is running' 先于 '3、主'。
+三种启动方式结果相同，区别只是启动耗时占用了这一秒中的多少。
+
 教程的说法 / What the tutorial claims:
     “在start()后面sleep(1)秒，会发现先执行第一个print.”
     With time.sleep(1) after start(), the child's first print

@@ -1,6 +1,9 @@
 """01 开启进程的方法2：自定义一个 Process 类
 01 Starting a process, way 2: a Process subclass with its own run()
 
+中文简述：自定义 Process 子类并重写 run()；start() 让 run() 在另一个进程（另一个 pid）中执行。
+spawn/forkserver 下对象被 pickle 后在子进程中重建；fork 下子进程直接拥有一份拷贝。
+
 教程的说法 / What the tutorial claims:
     “自定义的Process类，必须要自定义一个run方法。”
     “p.start()  #相等于p.run（），执行自定义进程的方法”

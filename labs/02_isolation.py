@@ -1,5 +1,9 @@
 """02 进程之间的内存空间是隔离的 / Processes do not share memory
 
+中文简述：子进程把 n 改成 0，父进程的 n 仍是 100；join 之前 is_alive() 为 True，之后为 False。
+子进程打印的 ppid 在 fork 和 spawn 下是主进程的 pid，在 forkserver 下却是 fork server 的 pid，
+所以教程的注释在 forkserver 下不成立。
+
 教程的说法 / What the tutorial claims:
     “使用pid验证进程和进程之间数据是相互隔离的”
     The child sets the global n to 0 and sees 0; the parent still has 100.

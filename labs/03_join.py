@@ -1,5 +1,8 @@
 """03 进程中的 join 方法 / join(): waiting for children that run concurrently
 
+中文简述：三个子进程并发运行，总耗时约等于最长的 3 秒，而不是 6 秒之和；多出的部分是启动进程的开销：
+fork 几毫秒，spawn 每个子进程几十毫秒，forkserver 第一次像 spawn、之后接近 fork。
+
 教程的说法 / What the tutorial claims:
     “使用join方法实现并发执行,并且查看到起进程是需要耗时间的，并且很长”
     “3.3秒，由此可以看到起一个进程是需要耗时的”

@@ -1,6 +1,9 @@
 """04 进程对象的其它属性和方法：terminate() 与 is_alive()
 04 terminate() and is_alive()
 
+中文简述：terminate() 只是发出信号；sleep 1 秒后 is_alive() 为 False。子进程在 sleep 中被杀死，
+永远不会打印 '2、lqx is done'；三种启动方式结果相同，join 之后 exitcode 为 -15。
+
 教程的说法 / What the tutorial claims:
     “给系统发一个信号，杀死子进程，这个是需要时间的，所有下面的判断，子进程还是存活的，
      如果休息一秒，会发现子进程已经没了”

@@ -1,6 +1,9 @@
 """04 变体：terminate() 之后立刻检查 is_alive()
 04 Variant: is_alive() right after terminate(), then the exit code
 
+中文简述：在 terminate() 之后立刻检查 is_alive()：POSIX 上几乎总是 True（子进程还没死），
+1 秒后为 False，exitcode 为 -15（-SIGTERM）。三种启动方式相同；Windows 上取决于 Python 小版本。
+
 教程的说法 / What the tutorial claims:
     “给系统发一个信号，杀死子进程，这个是需要时间的，所有下面的判断，子进程还是存活的”
     Right after terminate() the child is still alive; one second later it

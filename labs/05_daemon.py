@@ -1,5 +1,8 @@
 """05 守护进程的使用 / Daemon processes
 
+中文简述：守护进程在主进程代码运行完毕时被终止：打印 'lqx is runing' 和 '主进程'，
+'lqx is end' 永远不会出现。三种启动方式结果相同，脚本约 1 秒结束。
+
 教程的说法 / What the tutorial claims:
     “主进程的代码运行完毕以后守护进程就没有意义存在了，会立马死掉”
     A daemon child is killed as soon as the main process's code has finished:

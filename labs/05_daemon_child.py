@@ -1,6 +1,9 @@
 """05 变体：守护进程不能再开启子进程
 05 Variant: a daemon process may not start a child
 
+中文简述：守护进程里再开启子进程会失败：AssertionError: daemonic processes are not allowed to have children。
+报错的是守护进程本身，父进程照常打印 '主进程'。三种启动方式相同（python -O 下 assert 被去掉）。
+
 教程的说法 / What the tutorial claims:
     “开启守护进程，是不能在守护进程中再次开启子进程的。”
     “开启守护进程后不允许再次开启子进程”

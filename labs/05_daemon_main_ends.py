@@ -1,6 +1,9 @@
 """05 主进程代码运行完毕，守护进程就会结束
 05 The daemon ends when the main code ends; a non-daemon child does not
 
+中文简述：主进程代码结束，守护进程 p 立即被终止；非守护进程 p2 会运行完（456、end456）。
+spawn/forkserver 下 123 从不出现；fork 下子进程起得快，123 偶尔会出现——教程说的“电脑运行过快”其实就是 fork。
+
 教程的说法 / What the tutorial claims:
     “主进程代码运行完毕，守护进程就会结束”
     “没有打印123的原因是没有等到p1这个进程启动，代码就已经运行完成了……如果电脑运行过快……

@@ -1,5 +1,8 @@
 """06 变体：没有互斥锁的抢票 / Variant: the ticket shop without the Lock
 
+中文简述：去掉互斥锁，十个进程在同一时刻查票，读到余票后固定 sleep 1 秒再写回（加宽竞争窗口），
+于是每个人都“购票成功”：一张票卖出多次（超卖）。三种启动方式都一样，几乎每次都会超卖。
+
 教程的说法 / What the tutorial claims:
     “在修改数据文件的时候，如果并发执行，会导致数据文件修改紊乱的问题”
     Without the Lock, concurrent buyers all see the same ticket and all
@@ -13,7 +16,7 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
     None in the outcome: the oversell happens under all three. To make it
     near-certain instead of a matter of luck, two things differ from the
     tutorial's shop (06_mutex.py):
-    - a common start instant: main computes start_at = time.time() + 1.5
+    - a common start instant: main computes start_at = time.time() + 2.0
       and passes it to every buyer, who sleeps until then (instead of the
       random 1-2 s sleep in search()), so all buyers look at the same moment
       even when spawn starts them tens of ms apart;
@@ -65,7 +68,7 @@ def task(start_at):
 if __name__=='__main__':
     with open('db.txt','w',encoding='utf-8') as f:
         json.dump({'count':1},f)  #一张票 / one ticket
-    start_at=time.time()+1.5
+    start_at=time.time()+2.0
     p_l=[]
     for i in range(10):
         p=Process(target=task,args=(start_at,))

@@ -1,5 +1,8 @@
 """07 进程实现队列 / multiprocessing.Queue: order, size limit, timeouts
 
+中文简述：队列先进先出：依次打印 'first'、2、{'count': 3}；第四次 get(timeout=3) 在空队列上等 3 秒后
+抛出 queue.Empty，脚本以这个 traceback 结束（这是教程本来的行为，不捕获）。没有开启进程，三种启动方式相同。
+
 教程的说法 / What the tutorial claims:
     “设置队列最大长度” / “从队列中取出一个值”
     “发生阻塞的时候等待3秒主动抛出一个异常queue.Empty”

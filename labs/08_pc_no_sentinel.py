@@ -1,5 +1,8 @@
 """08 变体：没有 None 的生产者和消费者 / Variant: producer-consumer without sentinels
 
+中文简述：不放 None，吃完后消费者永远卡在 q.get()，程序不会结束（由实验工具的看门狗结束，手动运行请按 Ctrl+C）。
+三种启动方式都会卡住。
+
 教程的说法 / What the tutorial claims:
     “消费c在取值取到空的时候，会一直处于死循环中，一直卡在c.get()这一步”
     Without the None sentinels the eaters, once the six items are eaten,

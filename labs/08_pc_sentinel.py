@@ -1,6 +1,9 @@
 """08 生产者和消费者模型，解决方法一：每个消费者一个 None
 08 Producer-consumer, solution 1: one None sentinel per consumer
 
+中文简述：两个厨师各生产 3 个，三个吃货吃掉全部，每个恰好一次；主进程在生产者结束后为每个消费者放一个 None，
+消费者取到 None 就退出，程序结束。'主' 不是最后一行。三种启动方式结果相同。
+
 教程的说法 / What the tutorial claims:
     “在生产者生产完成后主进程q.put(None),有几个消费者就应该put几个空，然后当消费者取到空的时候，break掉循环”
     “实现生产者生产东西，消费者去消费，生产多少消费多少”

@@ -1,6 +1,9 @@
 """09 生产者和消费者模型，解决方法2：JoinableQueue 与守护进程
 09 Producer-consumer, solution 2: JoinableQueue and daemon consumers
 
+中文简述：q.join() 要等每个产品都被 task_done() 确认才返回，所以 '主' 在最后一个 '吃掉' 之后打印；
+消费者是守护进程，随主进程结束。三种启动方式结果相同。
+
 教程的说法 / What the tutorial claims:
     “消费者每取走一个值，给q.join()发送确认”
     “主进程可以暂停，等待队列结束”

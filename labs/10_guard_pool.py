@@ -1,5 +1,8 @@
 """10 变体：没有保护的进程池 / Variant: a Pool without the `__main__` guard
 
+中文简述：不写保护的进程池。fork 下打印 'pool result [0, 1, 4, 9]'；spawn 下工作进程不断重新导入、出错、被替换，
+程序永远挂起（由看门狗结束）；forkserver 取决于 Python 版本。
+
 教程 / The tutorial:
     The tutorial has no Pool, but the lesson of 10_guard.py is harsher
     with one: here Pool(2).map() runs at module level, unguarded.

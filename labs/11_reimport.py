@@ -1,5 +1,8 @@
 """11 主模块会被重新导入 / The main module is imported again in the children
 
+中文简述：模块级代码在 fork 下只运行一次；spawn 下每个子进程再运行一次（__name__ 为 '__mp_main__'）；
+forkserver 取决于 Python 版本。
+
 教程 / The tutorial:
     Not covered. Code at module level (outside the guard) runs in the main
     process -- and, depending on the start method, again in children.
@@ -16,8 +19,9 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
                 children, with the children's pids).
     forkserver  release dependent: like spawn (once per child) where the
                 fork server does not preload the main module; where it does
-                (3.14.1+), once in the main process and once in the fork
-                server ('__mp_main__'), whatever the number of children.
+                (3.14.1+, possibly a late 3.13.x), once in the main process
+                and once in the fork server ('__mp_main__'), whatever the
+                number of children.
 """
 from multiprocessing import Process
 import os

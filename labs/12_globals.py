@@ -1,5 +1,8 @@
 """12 在 __main__ 块里修改的全局变量 / A global changed in the main block
 
+中文简述：主进程在 __main__ 块里修改全局变量后再开启子进程：fork 子进程看到 'set in main'，
+spawn 和 forkserver 子进程看到模块原来的 'original'。
+
 教程 / The tutorial:
     02_isolation.py shows that a child's changes do not reach the parent.
     This is the other direction: what does a child see of a global the

@@ -1,5 +1,8 @@
 """14 启动一个进程要多久 / How long does starting a process take?
 
+中文简述：测量启动一个进程要多久，并以启动一个空解释器为基准。fork 约 1 毫秒；spawn 每次几十毫秒；
+forkserver 第一次慢（要先启动 fork server），之后几毫秒。比较比值，不比较绝对值。
+
 教程的说法 / What the tutorial claims:
     “起进程是需要时间的” / “3.3秒，由此可以看到起一个进程是需要耗时的”
     Starting a process costs time. The tutorial measured it on Windows,

@@ -1,5 +1,8 @@
 """15 模块级的锁 / A Lock created at module level
 
+中文简述：模块级的锁。fork 下子进程继承同一把锁，结果 800；spawn 下每个子进程重新导入本文件、各自创建一把锁，
+没有保护，结果小于 800；forkserver 取决于 Python 版本。
+
 教程 / The tutorial:
     06_mutex.py creates its Lock in the main block and passes it to each
     child. What if the Lock is simply a module-level global?
@@ -22,25 +25,42 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
                 protection.
     forkserver  release dependent: where the fork server does not preload
                 the main module (up to 3.13.0, 3.14.0) each child makes its
-                own lock, like spawn (< 800); where it does (3.14.1+), the
-                children share the server's lock (800).
+                own lock, like spawn (< 800); where it does (3.14.1+,
+                possibly a late 3.13.x), the children share the server's
+                lock (800).
     15_passed_lock.py passes the Lock as an argument: 800 everywhere.
-    A read may find the file empty, just truncated by another worker about
-    to write it: then the worker reads again (that only happens without
-    protection).
+    Each write goes to a temporary file that then replaces counter.txt
+    (os.replace, atomic), so without protection increments are only lost,
+    never garbled: the result can be lower than 800, never higher. (Writing
+    counter.txt in place would let two unprotected writers mix their digits,
+    e.g. '99' over '100' gives '990'.)
 """
 from multiprocessing import Process, Lock
+import os
 import time
 
 lock = Lock()
 
 
 def read_counter():
-    while True:
-        with open('counter.txt') as f:
-            text = f.read()
-        if text:  # empty: another process has just truncated it to rewrite it
-            return int(text)
+    with open('counter.txt') as f:
+        return int(f.read())
+
+
+def write_counter(value):
+    # write a temporary file, then replace counter.txt with it (atomic): a
+    # reader sees the old or the new number, never a half-written file
+    tmp = 'counter.txt.%d.tmp' % os.getpid()
+    with open(tmp, 'w') as f:
+        f.write(str(value))
+    for attempt in range(100):
+        try:
+            os.replace(tmp, 'counter.txt')
+            return
+        except PermissionError:  # Windows: counter.txt is open elsewhere right now
+            if attempt == 99:
+                raise
+            time.sleep(0.01)
 
 
 def work(start_at):
@@ -48,13 +68,11 @@ def work(start_at):
     for i in range(200):
         with lock:
             value = read_counter()
-            with open('counter.txt', 'w') as f:
-                f.write(str(value + 1))
+            write_counter(value + 1)
 
 
 if __name__ == '__main__':
-    with open('counter.txt', 'w') as f:
-        f.write('0')
+    write_counter(0)
     start_at = time.time() + 1.0
     p_l = [Process(target=work, args=(start_at,)) for i in range(4)]
     for p in p_l:

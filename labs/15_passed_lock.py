@@ -1,5 +1,7 @@
 """15 变体：作为参数传递的锁 / Variant: the Lock passed as an argument
 
+中文简述：锁在主进程中创建并作为参数传入（和 06_mutex.py 一样），三种启动方式下结果都是 800。
+
 教程 / The tutorial:
     This is how 06_mutex.py does it: the Lock is created in the main block
     and given to each child in args.
@@ -17,15 +19,29 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
     semaphore (spawn, forkserver): one lock for all.
 """
 from multiprocessing import Process, Lock
+import os
 import time
 
 
 def read_counter():
-    while True:
-        with open('counter.txt') as f:
-            text = f.read()
-        if text:  # empty: another process has just truncated it to rewrite it
-            return int(text)
+    with open('counter.txt') as f:
+        return int(f.read())
+
+
+def write_counter(value):
+    # write a temporary file, then replace counter.txt with it (atomic): a
+    # reader sees the old or the new number, never a half-written file
+    tmp = 'counter.txt.%d.tmp' % os.getpid()
+    with open(tmp, 'w') as f:
+        f.write(str(value))
+    for attempt in range(100):
+        try:
+            os.replace(tmp, 'counter.txt')
+            return
+        except PermissionError:  # Windows: counter.txt is open elsewhere right now
+            if attempt == 99:
+                raise
+            time.sleep(0.01)
 
 
 def work(lock, start_at):
@@ -33,14 +49,12 @@ def work(lock, start_at):
     for i in range(200):
         with lock:
             value = read_counter()
-            with open('counter.txt', 'w') as f:
-                f.write(str(value + 1))
+            write_counter(value + 1)
 
 
 if __name__ == '__main__':
     lock = Lock()
-    with open('counter.txt', 'w') as f:
-        f.write('0')
+    write_counter(0)
     start_at = time.time() + 1.0
     p_l = [Process(target=work, args=(lock, start_at)) for i in range(4)]
     for p in p_l:

@@ -1,5 +1,7 @@
 """16 默认的启动方式 / The default start method
 
+中文简述：打印默认的启动方式：Linux 上 3.13 及以前是 fork，3.14 起是 forkserver；macOS 和 Windows 是 spawn。
+
 教程 / The tutorial:
     Never mentions start methods: its author's Windows only has spawn, so
     what the tutorial saw is spawn's behaviour. Which one does your machine

@@ -1,5 +1,8 @@
 """17 join 一个往队列里放了大数据的子进程 / Joining a child that put big data on a Queue
 
+中文简述：子进程往队列里放了 1 MB 数据，在数据被读走之前它无法退出：join(timeout=3) 之后仍然存活；
+父进程 q.get() 之后子进程才结束。三种启动方式相同。办法：先读队列，再 join。
+
 教程 / The tutorial:
     Its queue examples put small values. The documentation warns ("Joining
     processes that use queues"): a process that has put items on a Queue
