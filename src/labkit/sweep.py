@@ -55,9 +55,16 @@ def done_event(index: int, total: int, spec: RunSpec, obs: Observation) -> dict:
 
 
 def run_specs(
-    specs: Sequence[RunSpec], jobs: int = 4, progress: Progress | None = None
+    specs: Sequence[RunSpec],
+    jobs: int = 4,
+    progress: Progress | None = None,
+    on_result: Callable[[Observation], None] | None = None,
 ) -> list[Observation]:
-    """Run every spec; results come back in the order of ``specs``."""
+    """Run every spec; results come back in the order of ``specs``.
+
+    ``on_result`` sees each Observation as soon as its run ends (before ``progress``),
+    so a batch killed half-way still leaves the finished runs behind.
+    """
     results: list[Observation | None] = [None] * len(specs)
     finished = 0
 
@@ -75,6 +82,8 @@ def run_specs(
             ),
         )
         results[i] = obs
+        if on_result:
+            on_result(obs)
         finished += 1
         if progress:
             progress(done_event(finished, len(specs), spec, obs))
@@ -114,8 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def report(event: dict) -> None:
         print(json.dumps(event), flush=True)
 
-    observations = run_specs(specs, jobs=jobs, progress=report)
-    observation.write(observations, out)
+    run_specs(specs, jobs=jobs, progress=report, on_result=lambda o: observation.write([o], out))
     return 0
 
 
