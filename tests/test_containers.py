@@ -288,12 +288,14 @@ def test_the_watchdog_kills_a_container_that_outlives_its_deadline(
 ) -> None:
     from labkit.platforms.container import ContainerSweepFailed
 
-    plat = _platform("3.11", docker_client, deadline=6)
+    plat = _platform("3.11", docker_client, deadline=8)
+    quick = RunSpec("16", "base", str(catalogue.find("16").path()), "fork", timeout=30)
     spec = RunSpec("sleeper", "base", str(TESTS / "containers_sleeper.py"), "fork", timeout=300)
     t0 = time.monotonic()
-    with pytest.raises(ContainerSweepFailed, match="watchdog"):
-        plat.run([spec])
+    with pytest.raises(ContainerSweepFailed, match="watchdog") as info:
+        plat.run([quick, spec])
     assert time.monotonic() - t0 < 60
+    assert [o.lab for o in info.value.observations] == ["16"]  # what finished comes back
     _no_leftovers(docker_client, plat.last_run_id)
 
 

@@ -47,9 +47,16 @@ Progress = Callable[[dict], None]
 
 
 class ContainerSweepFailed(LabkitError):
-    """The sweep inside the container did not finish (crash, or killed by the watchdog)."""
+    """The sweep inside the container did not finish (crash, or killed by the watchdog).
+
+    ``observations`` holds the runs that did finish (the sweep writes each as it ends).
+    """
 
     exit_code = 1
+
+    def __init__(self, message: str, observations: Sequence[Observation] = ()) -> None:
+        super().__init__(message)
+        self.observations = list(observations)
 
 
 @dataclass
@@ -336,7 +343,8 @@ def _finish(
         )
         raise ContainerSweepFailed(
             f"{platform.name}: {why}; {len(ordered)} of {len(specs)} runs came back.\n  "
-            + "\n  ".join(tail[-20:])
+            + "\n  ".join(tail[-20:]),
+            ordered,
         )
     return ordered
 
