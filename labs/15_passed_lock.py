@@ -8,7 +8,8 @@
 
 What it does / 做什么:
     The same counter as 15_global_lock.py: four workers, a common start
-    instant, 200 locked increments each of the number in counter.txt.
+    instant, 200 locked increments each of the number in counter.txt
+    (with the same 1 ms pause between read and write).
 
 运行前先预测 / Predict before running:
     'counter = ? / 800' under each start method.
@@ -49,13 +50,14 @@ def work(lock, start_at):
     for i in range(200):
         with lock:
             value = read_counter()
+            time.sleep(0.001)  # a reader's pause: others may read the same value now
             write_counter(value + 1)
 
 
 if __name__ == '__main__':
     lock = Lock()
     write_counter(0)
-    start_at = time.time() + 1.0
+    start_at = time.time() + 2.0
     p_l = [Process(target=work, args=(lock, start_at)) for i in range(4)]
     for p in p_l:
         p.start()
