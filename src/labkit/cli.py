@@ -82,21 +82,13 @@ def resolve_target(target: str, variant: str) -> tuple[str, Path, bool]:
     return lab.id, lab.path(variant), True
 
 
-CONTAINER_PYTHONS = ("3.11", "3.13", "3.14", "3.15")
-
-
 def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
     """The native platform, or the kit image of one CPython, or all of them."""
-    from labkit import platforms
+    from labkit import images, platforms
 
     if not container:
         return [platforms.get("native")]
-    versions = CONTAINER_PYTHONS if container == "all" else (container,)
-    for v in versions:
-        if v not in CONTAINER_PYTHONS:
-            raise UsageError(f"no kit image for CPython {v!r}: choose from "
-                             f"{', '.join(CONTAINER_PYTHONS)} or all")
-    return [platforms.get("container", python=v) for v in versions]
+    return [platforms.get("container", python=v) for v in images.parse_pythons(container)]
 
 
 def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
@@ -109,10 +101,14 @@ def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
         TimeElapsedColumn,
     )
 
+    plats = platforms_for(container)
+    for plat in plats:
+        if hasattr(plat, "image"):
+            plat.image()  # build or reuse the kit image first: its log, then the bar
     observations: list[Observation] = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_console(stderr=True)) as bar:
-        for plat in platforms_for(container):
+        for plat in plats:
             task = bar.add_task(f"{plat.name}", total=len(specs))
 
             def progress(event: dict, task=task, name=plat.name) -> None:  # type: ignore[no-untyped-def]

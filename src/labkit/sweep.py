@@ -123,7 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def report(event: dict) -> None:
         print(json.dumps(event), flush=True)
 
-    run_specs(specs, jobs=jobs, progress=report, on_result=lambda o: observation.write([o], out))
+    def keep(obs: Observation) -> None:
+        observation.write([obs], out)
+
+    run_specs(specs, jobs=jobs, progress=report, on_result=keep)
     return 0
 
 
