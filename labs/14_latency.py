@@ -13,9 +13,10 @@ forkserver 第一次慢（要先启动 fork server），之后几毫秒。比较
     (python -c pass)? Is the first start slower than the later ones?
 
 What is measured / 测量方法:
-    1. A bare interpreter: 5 x subprocess.run([sys.executable, '-c', 'pass']),
-       median.
-    2. Eight starts in a row: time.perf_counter() just before p.start(); the
+    1. A bare interpreter: subprocess.run([sys.executable, '-c', 'pass']),
+       once before each of the eight starts below (interleaved, so that a
+       burst of load on a busy machine weighs on both alike); the median.
+    2. Eight starts: time.perf_counter() just before p.start(); the
        child's first act is to put its own time.perf_counter() on a Queue.
        The difference is the time from start() to the child running its
        target. perf_counter() is one clock for all processes of the machine
@@ -43,16 +44,15 @@ def report(q):
 
 
 if __name__ == '__main__':
+    # The bare interpreter starts are interleaved with the process starts, so that a
+    # burst of load on a busy machine weighs on both sides of the comparison alike.
+    q = Queue()
     bare = []
-    for i in range(5):
+    starts = []
+    for i in range(8):
         t = time.perf_counter()
         subprocess.run([sys.executable, '-c', 'pass'])
         bare.append((time.perf_counter() - t) * 1000)
-    print('bare interpreter start: %.1f ms (median of 5)' % statistics.median(bare))
-
-    q = Queue()
-    starts = []
-    for i in range(8):
         p = Process(target=report, args=(q,))
         t = time.perf_counter()
         p.start()
@@ -60,5 +60,7 @@ if __name__ == '__main__':
         p.join()
         starts.append((child_t - t) * 1000)
         print('start %d: %.1f ms' % (i + 1, (child_t - t) * 1000))
+    print('bare interpreter start: %.1f ms (median of 8, interleaved with the starts)'
+          % statistics.median(bare))
     print('first start: %.1f ms, later starts median: %.1f ms'
           % (starts[0], statistics.median(starts[1:])))
