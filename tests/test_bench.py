@@ -133,6 +133,8 @@ def test_figures_and_goals() -> None:
     results = {
         "latency": {
             "bare_s": {"median": 0.040},
+            "bare_traced_s": {"median": 0.048},
+            "bare_traced_over_bare": 1.2,
             "methods": {
                 m: {"plain": _later(p), "tracer": _later(t), "tracer_over_plain_later": t / p,
                     "tracer_over_plain_first": 1.0, "plain_later_over_bare": p / 40,
@@ -151,6 +153,7 @@ def test_figures_and_goals() -> None:
     assert tracer["meets_goal"] is False and tracer["goal"] == 1.10
     assert f["spawn_over_fork_start"]["value"] == pytest.approx(40.0)
     assert f["forkserver_later_over_fork_start"]["value"] == pytest.approx(5.0)
+    assert f["start_over_bare_interpreter"]["plain"]["fork"] == pytest.approx(1 / 40)
     assert f["kit_overhead_ratio"]["worst"] == "12_globals.py/default"
     assert f["kit_overhead_ratio"]["per_lab_worst"]["03_join.py"] == 1.02
     assert f["container_overhead_ratio"]["value"] is None

@@ -299,10 +299,18 @@ def kit_run(script: Path, method: str, timeout: float = 120.0) -> tuple[float, O
     return time.perf_counter() - t, obs
 
 
-def bare_start() -> float:
+def bare_start(traced_in: Path | None = None) -> float:
+    """``python -c pass``; with ``traced_in``, as an interpreter a traced script starts
+    (labs/14 does): the tracer loads in it too, writing to that folder."""
+    env = plain_env("default", None)
+    if traced_in is not None:
+        env.update(PYTHONPATH=os.pathsep.join(p for p in (str(runner.BOOT_DIR),
+                                                         env.get("PYTHONPATH", "")) if p),
+                   LABKIT_TRACE_DIR=str(traced_in), LABKIT_T0_NS=str(time.perf_counter_ns()),
+                   LABKIT_MAIN_PID="1", LABKIT_START_METHOD="default")
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], env=plain_env("default", None),
-                   stdin=subprocess.DEVNULL, check=False)
+    subprocess.run([sys.executable, "-c", "pass"], env=env, stdin=subprocess.DEVNULL,
+                   check=False)
     return time.perf_counter() - t
 
 
@@ -315,8 +323,15 @@ def measure_latency(methods: Sequence[str], rounds: int, ws: Workspace, log: Log
         for m in methods
     }
     bare: list[float] = []
+    bare_traced: list[float] = []
+    traces = ws.root / "bare_traces"
+    traces.mkdir(exist_ok=True)
     for r in range(rounds):
-        bare += [bare_start() for _ in range(3)]
+        for _ in range(3):
+            pair = (bare_start(), bare_start(traces)) if r % 2 == 0 else (
+                bare_start(traces), bare_start())[::-1]
+            bare.append(pair[0])
+            bare_traced.append(pair[1])
         for m in methods:
             for mode in (("tracer", "plain") if r % 2 == 0 else ("plain", "tracer")):
                 if mode == "tracer":
@@ -333,7 +348,8 @@ def measure_latency(methods: Sequence[str], rounds: int, ws: Workspace, log: Log
             log(f"latency round {r + 1}/{rounds} {m}: tracer "
                 f"{samples[m]['tracer']['later'][-1] * 1e3:.2f} ms, plain "
                 f"{samples[m]['plain']['later'][-1] * 1e3:.2f} ms (later starts)")
-    out: dict[str, Any] = {"bare_s": summarise(bare), "methods": {}}
+    out: dict[str, Any] = {"bare_s": summarise(bare), "bare_traced_s": summarise(bare_traced),
+                           "bare_traced_over_bare": paired(bare_traced, bare), "methods": {}}
     bare_med = out["bare_s"]["median"]
     for m in methods:
         s = {mode: {k: summarise(v) for k, v in d.items()} for mode, d in samples[m].items()}
@@ -380,6 +396,11 @@ def measure_kit(labs: Sequence[str], methods: Sequence[str], rounds: int, ws: Wo
                 "ratio_of_medians": ratio(statistics.median(v["kit"]),
                                           statistics.median(v["plain"])),
                 "extra_s": statistics.median(v["kit"]) - statistics.median(v["plain"]),
+                # the runner's own time after it saw the script exit: the process-tree
+                # sweep, reading the trace, building the Observation (the time it takes
+                # to see the exit is inside the script's duration)
+                "harness_s": statistics.median(k - i for k, i in zip(v["kit"], v["inside"],
+                                                                     strict=True)),
             }
             for m, v in per.items()
         }
@@ -472,13 +493,16 @@ def measure_container(python: str, labs: Sequence[str], methods: Sequence[str], 
     }
 
 
-def measure_suite(jobs_list: Sequence[int], repeats: int, log: Log) -> dict[str, Any]:
+def measure_suite(jobs_list: Sequence[int], repeats: int, log: Log,
+                  labs: Sequence[str] = ()) -> dict[str, Any]:
     """The whole labs suite (``nox -s labs``'s plan) at each ``jobs``; verdicts kept."""
     from labkit.claims import FAIL, NA, PASS, judge_all
 
     methods = runner.available_methods()
-    specs = catalogue.plan(methods)
-    out: dict[str, Any] = {"runs": len(specs), "methods": list(methods), "by_jobs": {}}
+    chosen = tuple(catalogue.find(x) for x in labs) or catalogue.LABS
+    specs = catalogue.plan(methods, chosen)
+    out: dict[str, Any] = {"runs": len(specs), "methods": list(methods),
+                           "labs": [lab.id for lab in chosen], "by_jobs": {}}
     for jobs in jobs_list:
         walls, floors, timing, counts = [], [], [], []
         for rep in range(repeats):
@@ -575,6 +599,8 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
         }
         f["start_over_bare_interpreter"] = {
             "bare_ms": lat["bare_s"]["median"] * 1e3,
+            "bare_with_tracer_ms": lat["bare_traced_s"]["median"] * 1e3,
+            "bare_with_tracer_over_bare": lat["bare_traced_over_bare"],
             "plain": {k: d["plain_later_over_bare"] for k, d in ms.items()},
             "with_tracer": {k: d["tracer_later_over_bare"] for k, d in ms.items()},
         }
@@ -587,6 +613,10 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
             "per_lab_worst": {s: worst({m: d["ratio"] for m, d in bym.items()})[1]
                               for s, bym in kit.items()},
         }
+    cli = results.get("cli")
+    if cli and kit and "default" in kit.get("12_globals.py", {}):
+        f.setdefault("kit_overhead_ratio", {})["labkit_run_command_over_plain"] = ratio(
+            cli["wall_s"]["median"], kit["12_globals.py"]["default"]["plain_s"]["median"])
     cont = results.get("container")
     if cont:
         if "skipped" in cont:
@@ -622,6 +652,7 @@ def _fmt(x: float | None, unit: str = "×") -> str:
 
 def print_table(results: dict[str, Any]) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     f = results["figures"]
@@ -631,7 +662,7 @@ def print_table(results: dict[str, Any]) -> None:
         t.add_column(col, overflow="fold")
 
     def row(name: str, value: str, goal: str = "", detail: str = "") -> None:
-        t.add_row(name, value, goal, detail)
+        t.add_row(name, escape(value), goal, escape(detail))
 
     def goal_cell(name: str) -> str:
         d = f.get(name, {})
@@ -673,8 +704,9 @@ def print_table(results: dict[str, Any]) -> None:
         d = f["start_over_bare_interpreter"]
         row("start_over_bare_interpreter", ", ".join(
             f"{m} {_fmt(v)}" for m, v in d["plain"].items()), "",
-            f"bare `python -c pass` {d['bare_ms']:.1f} ms; with tracer: " + ", ".join(
-                f"{m} {_fmt(v)}" for m, v in d["with_tracer"].items()))
+            f"bare `python -c pass` {d['bare_ms']:.1f} ms ({d['bare_with_tracer_ms']:.1f} ms "
+            f"with the tracer in it, {_fmt(d['bare_with_tracer_over_bare'])}); with tracer: "
+            + ", ".join(f"{m} {_fmt(v)}" for m, v in d["with_tracer"].items()))
     if "suite_wall_over_floor" in f:
         for j, d in f["suite_wall_over_floor"].items():
             row(f"suite_wall_over_floor ({j})", _fmt(d["value"]), "",
@@ -698,13 +730,33 @@ def print_table(results: dict[str, Any]) -> None:
     if kit:
         kt = Table(title="A lab through the kit vs plain python, s (medians)",
                    title_justify="left")
-        for col in ("script", "method", "plain", "kit", "kit − plain", "ratio"):
+        for col in ("script", "method", "plain", "kit", "kit − plain", "of it: after exit",
+                    "ratio"):
             kt.add_column(col, justify="right")
         for s, bym in kit.items():
             for m, d in bym.items():
                 kt.add_row(s, m, f"{d['plain_s']['median']:.3f}", f"{d['kit_s']['median']:.3f}",
-                           f"{d['extra_s']:+.3f}", _fmt(d["ratio"]))
+                           f"{d['extra_s']:+.3f}", f"{d['harness_s']:.3f}", _fmt(d["ratio"]))
+        cli = results.get("cli")
+        if cli and "12_globals.py" in kit and "default" in kit["12_globals.py"]:
+            plain = kit["12_globals.py"]["default"]["plain_s"]["median"]
+            kt.add_row(f"labkit run {cli['lab']}", "default", f"{plain:.3f}",
+                       f"{cli['wall_s']['median']:.3f}", f"{cli['wall_s']['median'] - plain:+.3f}",
+                       "", _fmt(ratio(cli["wall_s"]["median"], plain)))
         con.print(kt)
+    suite = results.get("suite")
+    if suite and suite["by_jobs"]:
+        st = Table(title="Timing claims at each jobs value (they run alone, after the batch)",
+                   title_justify="left")
+        st.add_column("claim")
+        jobs = list(suite["by_jobs"])
+        for j in jobs:
+            st.add_column(f"jobs={j}", overflow="fold")
+        keys = sorted({k for d in suite["by_jobs"].values() for k in d["timing_claims"][0]})
+        for k in keys:
+            st.add_row(escape(k), *(escape(suite["by_jobs"][j]["timing_claims"][0].get(k, ""))
+                                    for j in jobs))
+        con.print(st)
     con.print(f"machine: {results['machine']['cpus']} CPUs, {results['machine']['cpu']}, "
               f"Python {results['machine']['python']}, load average "
               f"{results['machine']['loadavg_start']} → {results['machine'].get('loadavg_end')}")
@@ -719,8 +771,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kit-labs", default="03,12", help="labs for kit_overhead_ratio")
     p.add_argument("--container-python", default=None, help="kit image (default: native minor)")
     p.add_argument("--container-rounds", type=int, default=4)
-    p.add_argument("--suite-jobs", default="4,1", help="jobs values for the suite wall time")
+    p.add_argument("--suite-jobs", default="4,8,1", help="jobs values for the suite wall time")
     p.add_argument("--suite-repeats", type=int, default=1)
+    p.add_argument("--suite-labs", default="", help="comma list of lab ids (default: all)")
     p.add_argument("--skip", default="", help="comma list of: latency,kit,cli,container,suite")
     p.add_argument("--quick", action="store_true", help="few repeats, suite at jobs=4 only")
     return p
@@ -762,7 +815,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                      args.container_rounds, log)
         if "suite" not in skip:
             jobs = [int(j) for j in args.suite_jobs.split(",") if j.strip()]
-            results["suite"] = measure_suite(jobs, args.suite_repeats, log)
+            labs = [x.strip() for x in args.suite_labs.split(",") if x.strip()]
+            results["suite"] = measure_suite(jobs, args.suite_repeats, log, labs)
     finally:
         ws.close()
     results["machine"]["loadavg_end"] = _loadavg()

@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     labs = tuple(catalogue.find(x.strip()) for x in args.labs.split(",") if x.strip())
     specs = catalogue.plan(runner.available_methods(), labs or catalogue.LABS)
     out: Path = args.out
-    keep = out.parent / "soak"
+    keep = out.with_suffix("")  # results/soak.json -> results/soak/sweep-NN/
     con = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
     record: dict[str, Any] = {
         "schema": SCHEMA,
