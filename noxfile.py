@@ -97,3 +97,25 @@ def lint(session: nox.Session) -> None:
     session.install("ruff>=0.17", "mypy>=2.0")
     session.run("ruff", "check", "src", "tests", "noxfile.py")
     session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """What the kit costs, side by side with medians: results/bench.json (~11 min).
+
+    `-- --quick` for a rough pass; `-- --skip container,suite` to leave parts out.
+    """
+    _install(session)
+    session.run("python", "-m", "labkit.bench", "--out", str(RESULTS / "bench.json"),
+                *session.posargs)
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """The claims suite N times with one core kept busy (`nox -s soak -- 20`, default 20).
+
+    Writes results/soak.json; exits 1 if any verdict flipped between runs.
+    """
+    _install(session)
+    session.run("python", "-m", "labkit.soak", "--out", str(RESULTS / "soak.json"),
+                *session.posargs)

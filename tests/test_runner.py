@@ -149,3 +149,18 @@ def test_run_members_sees_a_live_process_of_the_run() -> None:
         proc.kill()
         proc.wait()
     assert runner.run_members("probe-1234") == []
+
+
+@needs_proc
+@pytest.mark.skipif("spawn" not in METHODS, reason="spawn is not available")
+def test_a_killed_run_leaves_no_semaphores_behind() -> None:
+    """The watchdog spares the resource tracker a moment, so it unlinks the run's
+    named semaphores instead of leaking them in /dev/shm."""
+    shm = Path("/dev/shm")
+    before = {p.name for p in shm.glob("sem.mp-*")}
+    lab = Path(__file__).parents[1] / "labs" / "10_guard_pool.py"
+    obs = runner.run(lab, RunOptions(method="spawn", timeout=4))
+    assert obs.timed_out
+    assert any(p.role == "resource_tracker" for p in obs.processes)
+    left = {p.name for p in shm.glob("sem.mp-*")} - before
+    assert left == set()

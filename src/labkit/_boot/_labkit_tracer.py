@@ -9,12 +9,13 @@ Each process appends to its own ``<pid>.jsonl`` in ``LABKIT_TRACE_DIR``; times a
 from __future__ import annotations
 
 import atexit
-import base64
 import io
 import json
+import math
 import os
 import sys
 import time
+from json.encoder import encode_basestring_ascii as _quote
 
 _T0 = 0
 _DIR = ""
@@ -40,7 +41,23 @@ def emit(ev: str, **fields: object) -> None:
     fields.setdefault("t", _now())
     fields["ev"] = ev
     fields["pid"] = pid
-    os.write(_fd, (json.dumps(fields) + "\n").encode("ascii"))
+    os.write(_fd, (_dump(fields) + "\n").encode("ascii"))
+
+
+def _dump(fields: dict) -> str:
+    """json.dumps for flat events, without its cost in a fresh fork child (~4× faster)."""
+    parts = []
+    for key, value in fields.items():
+        if isinstance(value, str):
+            text = _quote(value)
+        elif value is None or isinstance(value, bool):
+            text = "null" if value is None else ("true" if value else "false")
+        elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+            text = repr(value)
+        else:
+            text = json.dumps(value)
+        parts.append(f"{_quote(key)}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 class _Sink(io.RawIOBase):
@@ -77,6 +94,8 @@ class _Sink(io.RawIOBase):
         try:
             emit("out", stream=self.stream, text=raw.decode("utf-8"))
         except UnicodeDecodeError:
+            import base64  # only here: most runs never need it
+
             # Keep what is not UTF-8: readable escapes plus the exact bytes.
             emit(
                 "out",
