@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -67,6 +68,7 @@ def run_specs(
     """
     results: list[Observation | None] = [None] * len(specs)
     finished = 0
+    lock = threading.Lock()  # workers finish concurrently: count them one at a time
 
     def one(i: int) -> None:
         nonlocal finished
@@ -81,12 +83,13 @@ def run_specs(
                 repeat=spec.repeat,
             ),
         )
-        results[i] = obs
-        if on_result:
-            on_result(obs)
-        finished += 1
-        if progress:
-            progress(done_event(finished, len(specs), spec, obs))
+        with lock:
+            results[i] = obs
+            if on_result:
+                on_result(obs)
+            finished += 1
+            if progress:
+                progress(done_event(finished, len(specs), spec, obs))
 
     together = [i for i, s in enumerate(specs) if s.concurrent]
     alone = [i for i, s in enumerate(specs) if not s.concurrent]
