@@ -153,14 +153,67 @@ def test_run_members_sees_a_live_process_of_the_run() -> None:
 
 @needs_proc
 @pytest.mark.skipif("spawn" not in METHODS, reason="spawn is not available")
-def test_a_killed_run_leaves_no_semaphores_behind() -> None:
+def test_a_killed_run_leaves_no_semaphores_behind(tmp_path: Path) -> None:
     """The watchdog spares the resource tracker a moment, so it unlinks the run's
-    named semaphores instead of leaking them in /dev/shm."""
-    shm = Path("/dev/shm")
-    before = {p.name for p in shm.glob("sem.mp-*")}
-    lab = Path(__file__).parents[1] / "labs" / "10_guard_pool.py"
-    obs = runner.run(lab, RunOptions(method="spawn", timeout=4))
+    named semaphores instead of leaking them in /dev/shm.
+
+    The run's own semaphores are told apart from other runs' on the machine by the
+    inodes its processes map while it hangs (glibc maps them under a temporary name).
+    """
+    import threading
+
+    lab = tmp_path / "pool_for_semaphore_test.py"  # a unique command line to find it by
+    lab.write_text((Path(__file__).parents[1] / "labs" / "10_guard_pool.py").read_text("utf-8"),
+                   encoding="utf-8")
+    result: list = []
+    worker = threading.Thread(
+        target=lambda: result.append(runner.run(lab, RunOptions(method="spawn", timeout=5)))
+    )
+    worker.start()
+    inodes: set[int] = set()
+    while worker.is_alive():
+        for pid in _pids_running(lab.name):
+            run_id = _environ(pid).get("LABKIT_RUN_ID")
+            for member in runner.run_members(run_id) if run_id else ():
+                inodes |= _semaphores_mapped(member)
+        time.sleep(0.2)
+    worker.join()
+    (obs,) = result
     assert obs.timed_out
-    assert any(p.role == "resource_tracker" for p in obs.processes)
-    left = {p.name for p in shm.glob("sem.mp-*")} - before
-    assert left == set()
+    assert inodes, "the run's semaphores were never seen: the check would prove nothing"
+    left = []
+    for sem in Path("/dev/shm").glob("sem.*"):
+        try:
+            if sem.stat().st_ino in inodes:
+                left.append(sem.name)
+        except OSError:
+            pass  # unlinked while we looked
+    assert left == []
+
+
+def _pids_running(needle: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and needle.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def _environ(pid: int) -> dict[str, str]:
+    try:
+        raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return {}
+    return dict(x.decode("utf-8", "replace").split("=", 1) for x in raw if b"=" in x)
+
+
+def _semaphores_mapped(pid: int) -> set[int]:
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return set()
+    # address perms offset dev inode path: the inode is the fifth field
+    return {int(line.split()[4]) for line in maps.splitlines() if "/dev/shm/sem." in line}
