@@ -256,12 +256,17 @@ def _end_tree(proc: subprocess.Popen, run_id: str, grace: float) -> None:
     /dev/shm before it leaves, instead of leaking them.
     """
     if grace == 0.0 and Path("/proc").is_dir():
-        for pid in run_members(run_id):
-            if not _is_tracker(pid):
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    pass
+        try:  # freeze the tree first: while we pick, nothing may fork (a fork bomb)
+            os.killpg(proc.pid, signal.SIGSTOP)
+        except (ProcessLookupError, PermissionError):
+            pass
+        members = run_members(run_id)
+        trackers = {pid for pid in members if _is_tracker(pid)}
+        for pid in members:
+            try:
+                os.kill(pid, signal.SIGCONT if pid in trackers else signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         grace = TRACKER_GRACE_S
     deadline = time.monotonic() + grace
     pause = 0.002  # short first: most helpers are gone within milliseconds
