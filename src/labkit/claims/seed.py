@@ -9,7 +9,6 @@ from labkit.claims import Claim, Evidence, Outcome, expect, na
 from labkit.claims._facts import count, latencies, line, median, ms, number_after
 from labkit.observation import Observation
 
-ALL = ("fork", "spawn", "forkserver")
 POSIX = ("Linux", "Darwin")
 
 
@@ -270,7 +269,6 @@ def hangs_without_sentinel(ev: Evidence, method: str) -> Outcome:
 def join_waits_for_task_done(ev: Evidence, method: str) -> Outcome:
     o = ev.one("09", "base", method)
     eaten = [x for x in o.lines("stdout") if " 吃掉 " in x.text]
-    end = o.first_line("主", "stdout")
     ends = [x for x in o.lines("stdout") if x.text == "主"]
     if not ends:
         raise expect(False, "'主' never printed")
