@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -152,3 +155,52 @@ def test_exact_plans_only_what_is_asked() -> None:
     assert _runs(plan) == Counter({(lab, "base", m): 1 for lab in ("03", "12")
                                    for m in ("fork", "spawn")})
     assert plan.jobs == 1
+
+
+# -- through the command line: a script runs as it does by hand ----------------------
+
+SHOP = """\
+import multiprocessing as mp
+def child():
+    print('child reads', open('db.txt').read().strip())
+if __name__ == '__main__':
+    print('main reads', open('db.txt').read().strip())
+    p = mp.Process(target=child); p.start(); p.join()
+"""
+
+
+def _labkit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "labkit", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_script_reads_its_data_file_from_the_invoking_folder(tmp_path: Path) -> None:
+    (tmp_path / "db.txt").write_text("1 ticket\n", encoding="utf-8")
+    (tmp_path / "shop.py").write_text(SHOP, encoding="utf-8")
+    r = _labkit("run", "shop.py", "-m", "spawn", "--json", "obs.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    texts = [ln["text"] for ln in json.loads((tmp_path / "obs.json").read_text())["output"]]
+    assert texts == ["main reads 1 ticket", "child reads 1 ticket"], texts
+    # --isolate: a fresh folder without db.txt, as the kit did before
+    r = _labkit("run", "shop.py", "-m", "spawn", "--isolate", "--json", "iso.json",
+                cwd=tmp_path)
+    data = json.loads((tmp_path / "iso.json").read_text())
+    assert data["exit_code"] == 1 and any("FileNotFoundError" in ln["text"]
+                                          for ln in data["output"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.txt", "iso.json", "obs.json",
+                                                          "shop.py"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "x.py", "--variant", "now"], "--variant applies to a lab"),
+        (["run", "03", "--isolate"], "--isolate applies to a script"),
+        (["run", "x.py", "--jobs", "0"], "--jobs must be at least 1"),
+        (["compare", "x.py", "--jobs", "0"], "--jobs must be at least 1"),
+    ],
+)
+def test_script_options_misused_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "x.py").write_text("print('hi')\n", encoding="utf-8")
+    r = _labkit(*args, cwd=tmp_path)
+    assert r.returncode == 2 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
