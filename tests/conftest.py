@@ -48,3 +48,20 @@ def script(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return make
+
+
+_RACES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # A race passes only with its measured frequency, shown once more at the end.
+    props = dict(report.user_properties)
+    if report.when == "call" and props.get("status") == "race":
+        _RACES.append(f"{report.nodeid.split('[')[-1].rstrip(']')}: {props.get('frequency')}")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _RACES:
+        terminalreporter.section("races (not asserted; measured frequency)")
+        for line in _RACES:
+            terminalreporter.write_line(line)

@@ -125,3 +125,28 @@ def test_a_check_reading_what_it_did_not_declare_is_a_defect(native) -> None:  #
 def test_a_method_the_claim_does_not_speak_about(native) -> None:  # type: ignore[no-untyped-def]
     v = _claim("kit.default.method").judge(Evidence(native), "fork")
     assert v.status == Status.NOT_APPLICABLE and str(Why.NOT_CLAIMED) in v.detail
+
+
+def test_tables_and_report_tell_the_five_apart(native) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    from labkit import show
+    from labkit.claims import Verdict
+    from labkit.report import from_observations, render_html, render_markdown
+
+    verdicts = [Verdict("seed.queue.fifo", "fork", "e", s, f"v-{s}") for s in Status]
+    marks = []
+    for v in verdicts:
+        con = Console(width=200, record=True)
+        con.print(show.verdict_table([v]))
+        row = next(ln for ln in con.export_text().splitlines() if "seed.queue.fifo" in ln)
+        marks.append(row.split("seed.queue.fifo")[1].split("v-")[0].strip())
+    assert len(set(marks)) == 5 and "" not in marks, marks
+    assert show.summary_line(verdicts) == (
+        "1 passed, 1 failed, 1 race, 1 not applicable, 1 not run")
+    obs = [o for o in native if (o.lab, o.variant) != ("05", "child")]
+    rep = from_observations(obs)
+    html, md = render_html(rep), render_markdown(rep)
+    for cls in ('class="c pass"', 'class="c race"', 'class="c na"', 'class="c nr"'):
+        assert cls in html, cls
+    assert "🔀 123 printed in" in md and "⏸ not run" in md
