@@ -122,9 +122,8 @@ def process_view(o: Observation) -> Table:
         return "" if x is None else f"{x:.3f}"
 
     for p in o.processes:
-        lat = (f"{(p.started_t - p.start_requested_t) * 1000:.1f} ms"
-               if p.role == "child" and p.started_t is not None
-               and p.start_requested_t is not None else "")
+        lat = (f"{p.start_latency * 1000:.1f} ms"
+               if p.role == "child" and p.start_latency is not None else "")
         table.add_row(str(p.pid), str(p.ppid or ""), p.role, p.name, p.method or "",
                       t(p.start_requested_t), t(p.started_t), lat, t(p.ended_t),
                       "" if p.exitcode is None else str(p.exitcode))
@@ -144,8 +143,7 @@ def compare_table(observations: Sequence[Observation]) -> Table:
         table.add_column(head, overflow="fold", max_width=40)
 
     def latency(o: Observation) -> str:
-        lat = sorted(c.started_t - c.start_requested_t for c in o.children
-                     if c.started_t is not None and c.start_requested_t is not None)
+        lat = sorted(x for c in o.children if (x := c.start_latency) is not None)
         return f"{lat[len(lat) // 2] * 1000:.1f} ms" if lat else "—"
 
     rows = {
