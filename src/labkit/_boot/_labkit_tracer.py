@@ -25,6 +25,7 @@ _DIR = ""
 _fd = -1
 _fd_pid = -1
 _seq = 0
+_after_fork_hooked = False  # multiprocessing.util will re-trace a child's _children
 _sinks: list[_Sink] = []
 
 
@@ -207,7 +208,7 @@ def _patch_multiprocessing() -> None:
     child. A start that raised has a request without a child. A ``returncode`` property on
     the Popen classes sees when the parent first learns the exit code.
     """
-    from multiprocessing import process, util
+    from multiprocessing import process
 
     getframe = sys._getframe
     get_ident = _thread.get_ident
@@ -257,7 +258,15 @@ def _patch_multiprocessing() -> None:
     def _bootstrap(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # The stdlib's _bootstrap catches and prints everything the child raises, so no
         # traceback ever passes through this frame.
+        global _after_fork_hooked
         emit(_ev.BOOT, name=self.name, daemon=bool(self.daemon), ppid=os.getppid())
+        if not _after_fork_hooked:
+            # Here, not at install: multiprocessing.util costs every interpreter's start
+            # (threading, weakref), and only a child's bootstrap needs it (it imports it).
+            from multiprocessing import util
+
+            _after_fork_hooked = True
+            util.register_after_fork(_Children, _children_again)
         code = orig_bootstrap(self, *args, **kwargs)
         _drain()
         emit(_ev.LEFT, exitcode=code)
@@ -270,7 +279,6 @@ def _patch_multiprocessing() -> None:
     process._children = _Children(process._children)  # type: ignore[attr-defined]
     process._cleanup = _cleanup  # type: ignore[attr-defined]
     process.BaseProcess._bootstrap = _bootstrap  # type: ignore[attr-defined]
-    util.register_after_fork(_Children, _children_again)
 
 
 def _trace_returncode(cls: type) -> None:
