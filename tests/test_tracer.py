@@ -151,6 +151,22 @@ def test_fork_does_not_warn_under_the_kit(monkeypatch: pytest.MonkeyPatch) -> No
     assert obs.texts("stderr") == []
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_the_script_gets_the_descriptor_numbers_it_gets_by_hand(method: str) -> None:
+    script = SCRIPTS / "fd_numbers.py"
+    obs = _run(script, method)
+    assert obs.exit_code == 0, obs.texts("stderr")
+    by_hand = subprocess.run(
+        [sys.executable, "-c", "import multiprocessing as mp, runpy, sys;"
+         f" mp.set_start_method({method!r}); sys.argv = [{str(script)!r}];"
+         f" runpy.run_path({str(script)!r}, run_name='__main__')"],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if not k.startswith("LABKIT_")},
+    )
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert obs.texts() == by_hand.stdout.splitlines()
+
+
 # -- tracebacks -------------------------------------------------------------------------
 
 
@@ -201,3 +217,15 @@ def test_roles_and_end_sources_survive_json() -> None:
     assert back.children[0].ended_by is not None
     assert isinstance(back.children[0].ended_by, EndSource)
     assert back.effective_start_methods == obs.effective_start_methods
+
+
+def test_event_names_live_in_one_module() -> None:
+    from labkit._boot import _labkit_events as ev
+
+    names = [v for k, v in vars(ev).items() if k.isupper() and not k.endswith("_ENV")]
+    assert len(names) >= 9
+    boot = Path(runner.__file__).parent / "_boot" / "_labkit_tracer.py"
+    for source in (boot, Path(runner.__file__)):
+        text = source.read_text(encoding="utf-8")
+        spelled = [n for n in names if f'"{n}"' in text or f"'{n}'" in text]
+        assert spelled == [], f"{source.name} spells event names itself: {spelled}"

@@ -24,6 +24,7 @@ _T0 = 0
 _DIR = ""
 _fd = -1
 _fd_pid = -1
+_HIGH_FD = 1019  # where this process's trace file lives, below the usual limit of 1024
 _seq = 0
 _after_fork_hooked = False  # multiprocessing.util will re-trace a child's _children
 _sinks: list[_Sink] = []
@@ -38,14 +39,36 @@ def emit(ev: str, **fields: object) -> None:
     global _fd, _fd_pid
     pid = os.getpid()
     if pid != _fd_pid:
-        _fd = os.open(
-            os.path.join(_DIR, f"{pid}.jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        _fd = _high(
+            os.open(
+                os.path.join(_DIR, f"{pid}.jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+            ),
+            inherited=_fd == _HIGH_FD,
         )
         _fd_pid = pid
     fields.setdefault("t", _now())
     fields["ev"] = ev
     fields["pid"] = pid
     os.write(_fd, (_dump(fields) + "\n").encode("ascii"))
+
+
+def _high(fd: int, inherited: bool) -> int:
+    """Move the trace file out of the script's way: by hand the script's own files,
+    pipes and sockets get the lowest numbers (a spawn child's command line shows them)."""
+    if fd >= _HIGH_FD:
+        return fd
+    if not inherited:  # a fork child replaces its parent's copy; else never clobber
+        try:
+            os.fstat(_HIGH_FD)
+            return fd  # taken by the script itself
+        except OSError:
+            pass
+    try:
+        os.dup2(fd, _HIGH_FD, inheritable=False)
+    except OSError:  # a descriptor limit below it
+        return fd
+    os.close(fd)
+    return _HIGH_FD
 
 
 def _dump(fields: dict) -> str:
@@ -302,9 +325,6 @@ def _trace_returncode(cls: type) -> None:
     cls.returncode = property(get, put)  # type: ignore[attr-defined]
 
 
-_exit_sock = None
-
-
 def _watch_exit(pid: int) -> None:
     """Hand the runner a pidfd of the new child: it stamps the moment the child dies.
 
@@ -312,7 +332,6 @@ def _watch_exit(pid: int) -> None:
     would change what fork() does and warns about); Linux only, else the parent's
     noticing is the end time known.
     """
-    global _exit_sock
     path = os.environ.get(_ev.EXIT_SOCKET_ENV)
     if not path or not hasattr(os, "pidfd_open"):
         return
@@ -323,15 +342,18 @@ def _watch_exit(pid: int) -> None:
     try:
         import _socket
 
-        if _exit_sock is None:
-            _exit_sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
-            _exit_sock.settimeout(1.0)
-        _exit_sock.sendmsg(
-            [pid.to_bytes(8, "little")],
-            [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fd.to_bytes(4, sys.byteorder))],
-            0,
-            path,
-        )
+        # A socket for this message only: the script keeps the descriptors it has by hand.
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
+        try:
+            sock.settimeout(1.0)
+            sock.sendmsg(
+                [pid.to_bytes(8, "little")],
+                [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fd.to_bytes(4, sys.byteorder))],
+                0,
+                path,
+            )
+        finally:
+            sock.close()
     except OSError:
         pass  # the runner is gone or busy: the noticed time remains
     finally:
