@@ -241,19 +241,36 @@ def _patch_multiprocessing() -> None:
     pending: dict[int, int] = {}  # thread -> seq of the start() it is in
     traced_popen: set[type] = set()
 
-    def _cleanup() -> None:
+    def requested(proc) -> None:  # type: ignore[no-untyped-def]
         global _seq
+        _seq += 1
+        pending[get_ident()] = _seq
+        emit(
+            _ev.START_REQ,
+            seq=_seq,
+            name=getattr(proc, "name", None),
+            daemon=bool(getattr(proc, "daemon", False)),
+        )
+
+    def made(proc) -> None:  # type: ignore[no-untyped-def]
+        popen = proc._popen
+        cls = type(popen)
+        if cls not in traced_popen:
+            traced_popen.add(cls)
+            _trace_returncode(cls)
+        emit(
+            _ev.START_RET,
+            seq=pending.pop(get_ident(), 0),
+            child=popen.pid,
+            name=proc.name,
+            method=getattr(popen, "method", None),
+        )
+        _watch_exit(popen.pid)
+
+    def _cleanup() -> None:
         frame = getframe(1)
         if frame.f_code is start_code:
-            _seq += 1
-            pending[get_ident()] = _seq
-            proc = frame.f_locals.get("self")
-            emit(
-                _ev.START_REQ,
-                seq=_seq,
-                name=getattr(proc, "name", None),
-                daemon=bool(getattr(proc, "daemon", False)),
-            )
+            requested(frame.f_locals.get("self"))
         orig_cleanup()
 
     class _Children(set):
@@ -264,19 +281,7 @@ def _patch_multiprocessing() -> None:
         def add(self, proc) -> None:  # type: ignore[no-untyped-def, override]
             set.add(self, proc)
             if getframe(1).f_code is start_code:
-                popen = proc._popen
-                cls = type(popen)
-                if cls not in traced_popen:
-                    traced_popen.add(cls)
-                    _trace_returncode(cls)
-                emit(
-                    _ev.START_RET,
-                    seq=pending.pop(get_ident(), 0),
-                    child=popen.pid,
-                    name=proc.name,
-                    method=getattr(popen, "method", None),
-                )
-                _watch_exit(popen.pid)
+                made(proc)
 
     def _bootstrap(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # The stdlib's _bootstrap catches and prints everything the child raises, so no
@@ -300,8 +305,21 @@ def _patch_multiprocessing() -> None:
         process._children = _Children()  # type: ignore[attr-defined]
 
     process._children = _Children(process._children)  # type: ignore[attr-defined]
-    process._cleanup = _cleanup  # type: ignore[attr-defined]
     process.BaseProcess._bootstrap = _bootstrap  # type: ignore[attr-defined]
+    if {"_cleanup", "_children"} <= set(start_code.co_names):
+        process._cleanup = _cleanup  # type: ignore[attr-defined]
+        return
+    # A release whose start() no longer calls both (3.11-3.13 do): wrap start() itself,
+    # at the price of a frame in a traceback that passes through it.
+    orig_start = process.BaseProcess.start
+
+    def start(self):  # type: ignore[no-untyped-def]
+        requested(self)
+        orig_start(self)
+        if self not in process._children:  # type: ignore[attr-defined]
+            made(self)
+
+    process.BaseProcess.start = start  # type: ignore[method-assign]
 
 
 def _trace_returncode(cls: type) -> None:
