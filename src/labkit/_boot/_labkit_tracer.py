@@ -52,23 +52,24 @@ def emit(ev: str, **fields: object) -> None:
     os.write(_fd, (_dump(fields) + "\n").encode("ascii"))
 
 
-def _high(fd: int, inherited: bool) -> int:
-    """Move the trace file out of the script's way: by hand the script's own files,
-    pipes and sockets get the lowest numbers (a spawn child's command line shows them)."""
-    if fd >= _HIGH_FD:
+def _high(fd: int, inherited: bool, target: int = _HIGH_FD) -> int:
+    """Move a descriptor of the kit out of the script's way: by hand the script's own
+    files, pipes and sockets get the lowest numbers (a spawn child's command line
+    shows them)."""
+    if fd >= target:
         return fd
     if not inherited:  # a fork child replaces its parent's copy; else never clobber
         try:
-            os.fstat(_HIGH_FD)
+            os.fstat(target)
             return fd  # taken by the script itself
         except OSError:
             pass
     try:
-        os.dup2(fd, _HIGH_FD, inheritable=False)
+        os.dup2(fd, target, inheritable=False)
     except OSError:  # a descriptor limit below it
         return fd
     os.close(fd)
-    return _HIGH_FD
+    return target
 
 
 def _dump(fields: dict) -> str:
@@ -343,6 +344,9 @@ def _trace_returncode(cls: type) -> None:
     cls.returncode = property(get, put)  # type: ignore[attr-defined]
 
 
+_exit_sock = None
+
+
 def _watch_exit(pid: int) -> None:
     """Hand the runner a pidfd of the new child: it stamps the moment the child dies.
 
@@ -360,18 +364,18 @@ def _watch_exit(pid: int) -> None:
     try:
         import _socket
 
-        # A socket for this message only: the script keeps the descriptors it has by hand.
-        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
-        try:
-            sock.settimeout(1.0)
-            sock.sendmsg(
-                [pid.to_bytes(8, "little")],
-                [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fd.to_bytes(4, sys.byteorder))],
-                0,
-                path,
-            )
-        finally:
-            sock.close()
+        global _exit_sock
+        if _exit_sock is None:  # one per process tree (fork children share it), kept high
+            sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
+            high = _high(sock.detach(), False, _HIGH_FD - 1)
+            _exit_sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM, 0, high)
+            _exit_sock.settimeout(1.0)
+        _exit_sock.sendmsg(
+            [pid.to_bytes(8, "little")],
+            [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fd.to_bytes(4, sys.byteorder))],
+            0,
+            path,
+        )
     except OSError:
         pass  # the runner is gone or busy: the noticed time remains
     finally:
