@@ -16,8 +16,8 @@
     This script ENDS WITH A TRACEBACK on purpose -- that is the tutorial's
     own behaviour: about 3 s after the third value,
         _queue.Empty
-    (shown as `_queue.Empty` or `queue.Empty`; the message is empty) and exit
-    code 1. It is not caught here.
+    (queue.Empty is the C class _queue.Empty, so the traceback names it
+    that way; the message is empty) and exit code 1. It is not caught here.
 
 fork / spawn / forkserver 的区别 / What differs between the start methods:
     None: like the tutorial, this script starts no process at all (the Queue

@@ -11,9 +11,9 @@
 运行前先预测 / Predict before running:
     Is any value printed? How long does the script take?
     This script ENDS WITH A TRACEBACK on purpose: immediately,
-        _queue.Full
-    (shown as `_queue.Full` or `queue.Full`; the message is empty) and exit
-    code 1. The lines after put_nowait() are never reached: nothing is
+        queue.Full
+    (the message is empty) and exit code 1. Full is a Python class of the
+    queue module; only Empty is the C class _queue.Empty (see 07_queue.py). The lines after put_nowait() are never reached: nothing is
     printed.
 
 fork / spawn / forkserver 的区别 / What differs between the start methods:

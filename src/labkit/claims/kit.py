@@ -167,9 +167,13 @@ def passed_lock(ev: Evidence, method: str) -> Outcome:
 
 
 def expected_default(system: str, version: tuple[int, int]) -> str:
-    if system == "Linux":
-        return "forkserver" if version >= (3, 14) else "fork"
-    return "spawn"  # macOS since 3.8, Windows always
+    """CPython's default start method (multiprocessing/context.py) by platform.system()."""
+    if system == "Windows":
+        return "spawn"  # the only method there
+    if system == "Darwin":
+        return "spawn" if version >= (3, 8) else "fork"  # bpo-33725
+    # Every other POSIX system: fork until 3.13, forkserver from 3.14 (gh-84559).
+    return "forkserver" if version >= (3, 14) else "fork"
 
 
 def default_method(ev: Evidence, method: str) -> Outcome:
@@ -223,8 +227,9 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("kit.lock.passed", "15", "kit",
           "A Lock passed as an argument protects under every method.", passed_lock),
     Claim("kit.default.method", "16", "kit",
-          "The default start method is fork on Linux before 3.14, forkserver on Linux from "
-          "3.14, spawn on macOS and Windows.", default_method, methods=("default",)),
+          "The default start method is spawn on Windows and macOS (3.8+); on every other "
+          "POSIX system fork before 3.14 and forkserver from 3.14.", default_method,
+          methods=("default",)),
     Claim("kit.queue.join_deadlock", "17", "kit",
           "A child that put 1 MB on a queue cannot exit until it is read: join(timeout=3) "
           "returns with the child alive.", queue_join_deadlock),
