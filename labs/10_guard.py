@@ -3,7 +3,7 @@
 
 中文简述：故意不写 if __name__ == '__main__':。fork 下正常运行；spawn 下子进程重新导入本文件，
 再次执行 p.start()，报 RuntimeError（bootstrapping phase），退出码 1，父进程继续；
-forkserver 取决于 Python 版本（3.14.1+ 上 fork server 自己崩溃，父进程也跟着出错）。
+forkserver 取决于 Python 版本（3.13.8+ 和 3.14.1+ 上 fork server 预先导入主模块时自己崩溃，父进程也跟着出错）。
 
 教程 / The tutorial:
     Every program of the tutorial starts its processes under
@@ -26,11 +26,13 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
                   process before the current process has finished its
                   bootstrapping phase. ...
                 The parent goes on: 'main done, child exitcode 1'.
-    forkserver  depends on the Python release. Where the fork server does
-                not preload the main module (up to 3.13.0, 3.14.0), each
-                child imports it like spawn: same RuntimeError, exit code 1.
-                Where it does (3.14.1+, e.g. 3.14.8; possibly a late 3.13.x),
-                the fork server itself dies importing this file and the
+    forkserver  depends on the Python release. The fork server preloads
+                (imports once, itself) the main module from 3.13.8 and
+                3.14.1 on (gh-126631); every release before -- 3.12 and
+                older, 3.13.0-3.13.7, 3.14.0 -- did not, so there each child
+                imports it like spawn: same RuntimeError, exit code 1.
+                Where it preloads (e.g. 3.14.8, 3.15), the fork server
+                itself dies importing this file and the
                 parent crashes in start() (ConnectionResetError / EOFError):
                 nothing after start() runs. This is the default method on Linux from 3.14 on:
                 a script that worked with fork on 3.13 fails outright there.

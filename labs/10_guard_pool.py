@@ -20,8 +20,9 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
                 harness its watchdog ends the process tree; by hand, Ctrl+C
                 (or kill it).
     forkserver  release dependent, like 10_guard.py: it hangs like spawn
-                where the fork server does not preload the main module; where
-                it does, the parent fails when the server dies.
+                where the fork server does not preload the main module
+                (before 3.13.8 and 3.14.1); where it does (3.13.8+, 3.14.1+:
+                gh-126631), the parent fails when the server dies.
     Fix: put the `with Pool(2) ...` block under the guard.
 """
 from multiprocessing import Pool

@@ -19,7 +19,7 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
                 children, with the children's pids).
     forkserver  release dependent: like spawn (once per child) where the
                 fork server does not preload the main module; where it does
-                (3.14.1+, possibly a late 3.13.x), once in the main process
+                (3.13.8+, 3.14.1+: gh-126631), once in the main process
                 and once in the fork server ('__mp_main__'), whatever the
                 number of children.
 """

@@ -27,9 +27,9 @@ fork / spawn / forkserver 的区别 / What differs between the start methods:
                 `lock = Lock()` itself -- four different locks, no
                 protection.
     forkserver  release dependent: where the fork server does not preload
-                the main module (up to 3.13.0, 3.14.0) each child makes its
-                own lock, like spawn (< 800); where it does (3.14.1+,
-                possibly a late 3.13.x), the children share the server's
+                the main module (before 3.13.8 and 3.14.1) each child makes
+                its own lock, like spawn (< 800); where it does (3.13.8+,
+                3.14.1+: gh-126631), the children share the server's
                 lock (800).
     15_passed_lock.py passes the Lock as an argument: 800 everywhere.
     Each write goes to a temporary file that then replaces counter.txt
