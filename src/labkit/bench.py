@@ -496,7 +496,7 @@ def measure_container(python: str, labs: Sequence[str], methods: Sequence[str], 
 def measure_suite(jobs_list: Sequence[int], repeats: int, log: Log,
                   labs: Sequence[str] = ()) -> dict[str, Any]:
     """The whole labs suite (``nox -s labs``'s plan) at each ``jobs``; verdicts kept."""
-    from labkit.claims import FAIL, NA, PASS, judge_all
+    from labkit.claims import Status, judge_all
 
     methods = runner.available_methods()
     chosen = tuple(catalogue.find(x) for x in labs) or catalogue.LABS
@@ -518,7 +518,7 @@ def measure_suite(jobs_list: Sequence[int], repeats: int, log: Log,
             walls.append(time.perf_counter() - t)
             floors.append(suite_floor(specs, obs, jobs))
             verdicts = judge_all(obs)
-            counts.append({s: sum(v.status == s for v in verdicts) for s in (PASS, FAIL, NA)})
+            counts.append({str(s): sum(v.status == s for v in verdicts) for s in Status})
             timing.append({f"{v.claim}[{v.method}]": f"{v.status}: {v.value}"
                            for v in verdicts
                            if v.claim.startswith(("seed.join.", "kit.latency.",

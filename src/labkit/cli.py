@@ -217,9 +217,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _fail_on(verdicts: list) -> None:  # type: ignore[type-arg]
     """A lab run checks claims, so a failed claim is exit 1 (a plain script never is)."""
-    from labkit.claims import FAIL
+    from labkit.claims import Status
 
-    failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == FAIL})
+    failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == Status.FAIL})
     if failed:
         raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: {', '.join(failed)}")
 

@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     from labkit import catalogue, observation, runner, sweep
-    from labkit.claims import FAIL, judge_all
+    from labkit.claims import Status, judge_all
 
     args = build_parser().parse_args(argv)
     if args.n < 1:
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def save() -> None:
         record["n_completed"] = len(summaries)
         record["flips"] = find_flips(summaries)
-        record["always_failing"] = always(summaries, FAIL)
+        record["always_failing"] = always(summaries, Status.FAIL)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
 
@@ -177,12 +177,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 verdicts = judge_all(obs)
                 summary = _summary(verdicts)
                 summaries.append(summary)
-                failed = [v for v in verdicts if v.status == FAIL]
+                failed = [v for v in verdicts if v.status == Status.FAIL]
                 if failed:  # keep the evidence of what failed
                     failed_labs = {c.lab for c in _claims(v.claim for v in failed)}
                     observation.write([o for o in obs if o.lab in failed_labs],
                                       keep / f"sweep-{i + 1:02d}")
-                counts = Counter(v.status for v in verdicts)
+                counts = Counter(str(v.status) for v in verdicts)
                 record["sweeps"].append({
                     "index": i + 1, "started_at": started, "wall_s": round(wall, 2),
                     "code": code_hash(),
