@@ -22,8 +22,8 @@ from synth import (
     latency,
     move,
     no_children,
-    replace_run,
     repid,
+    replace_run,
     rerun,
     retext,
 )
