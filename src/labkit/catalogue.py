@@ -102,7 +102,7 @@ LABS: tuple[Lab, ...] = (
     Lab("14", "启动延迟", "Start latency", "14_latency.py", timing=True),
     Lab("15", "模块级全局锁", "A module-global Lock", "15_global_lock.py",
         {"passed": "15_passed_lock.py"}),
-    Lab("16", "默认启动方式", "The default start method", "16_default_method.py",
+    Lab("16", "默认启动方法", "The default start method", "16_default_method.py",
         with_default=True),
     Lab("17", "队列与 join 的死锁", "Joining a process with unread queue data",
         "17_queue_deadlock.py"),
