@@ -490,3 +490,16 @@ def test_tutorial_verdicts() -> None:
         assert check.evidence["zh"] and check.evidence["en"], claim_id
     assert TUTORIAL["seed.join.concurrent"].verdict is TutorialVerdict.REFUTED
     assert TUTORIAL["seed.daemon.123_after_main"].verdict is TutorialVerdict.REFUTED
+
+
+def test_labs_readme_lists_every_verdict() -> None:
+    """labs/README.md's table of tutorial sentences matches TUTORIAL, row by row."""
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "labs" / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in readme.splitlines()
+            if line.startswith("| ") and line.count("`") == 2 and "`seed." in line}
+    assert set(rows) == set(TUTORIAL)
+    for claim_id, check in TUTORIAL.items():
+        assert check.verdict.value in rows[claim_id], claim_id
+        assert f"「{CLAIMS[claim_id].source}」" in rows[claim_id], claim_id
