@@ -11,24 +11,28 @@
     ended yet.
 
 运行前先预测 / Predict before running:
-    123 会出现吗？在 'main____' 之前还是之后？守护进程的 'end' 呢？
-    Does 123 appear, before or after 'main____'? Does the daemon's 'end'?
+    123 会出现吗？在 'main____' 之前还是之后？守护进程一秒后的 'end' 呢？
+    Does 123 appear, before or after 'main____'? Does the daemon's 'end',
+    a second after its 123?
 
 各启动方法的区别 / What differs between the start methods:
-    没有区别：守护进程在主进程的代码运行完之后才被终止（multiprocessing 的退出处理函数），
-    而不是在 'main____' 出现的时候。这里主进程在 'main____' 之后还要睡 2 秒，
-    守护进程有足够的时间启动（即使 spawn 也只要几十到几百毫秒），
-    所以 123 和 'end' 每次都在 'main____' 之后出现——教程的那句话被推翻。
-    教程原来的脚本里 'main____' 是主进程的最后一句，差别只是这段时间很短：
-    fork 下 123 仍然偶尔出现在 'main____' 之后（见 05_daemon_main_ends.py）。
-    None. The daemon is terminated after main's code has ended (by
+    守护进程在主进程的代码运行完之后才被终止（multiprocessing 的退出处理函数），而不是在
+    'main____' 出现的时候。这里主进程在 'main____' 之后还要睡 2 秒，所以守护进程没有死：
+    它打印 123，一秒后打印 'end'——'end' 在三种启动方法下每次都出现在 'main____' 之后，
+    教程的那句话被推翻。123 本身：spawn 和 forkserver 下子进程启动需要几十到几百毫秒，
+    123 出现在 'main____' 之后；fork 下守护进程约 1 毫秒就在运行，123 常常抢在 'main____' 之前。
+    教程原来的脚本里 'main____' 是主进程的最后一句，这段时间很短，但 fork 下 123 仍可能出现在
+    'main____' 之后（见 05_daemon_main_ends.py）。
+    The daemon is terminated after main's code has ended (by
     multiprocessing's exit handler), not when 'main____' appears. Here main
-    sleeps 2 s after 'main____': the daemon has time to start (tens to
-    hundreds of ms even under spawn), so 123 and then 'end' print after
-    'main____' every time -- the tutorial's sentence is refuted. In the
-    tutorial's own script 'main____' is main's last statement and that time
-    is short, yet under fork 123 still prints after 'main____' now and then
-    (see 05_daemon_main_ends.py).
+    sleeps 2 s after 'main____', so the daemon does not die: it prints 123
+    and, a second later, 'end' -- 'end' comes after 'main____' every time,
+    under all three methods: the tutorial's sentence is refuted. 123 itself:
+    under spawn and forkserver the start takes tens to hundreds of ms and
+    123 comes after 'main____'; under fork the daemon runs within about a
+    millisecond and 123 often beats 'main____'. In the tutorial's own script
+    'main____' is main's last statement and that time is short, yet under
+    fork 123 can still print after 'main____' (see 05_daemon_main_ends.py).
 """
 #主进程代码运行完毕，守护进程就会结束
 from multiprocessing import Process

@@ -157,8 +157,9 @@ COUNTERS: dict[str, list[Counter]] = {
         C("main's line is missing", L05M, drop("main____")),
     ],
     "seed.daemon.lives_while_main_runs": [
-        C("123 before main____", L05P, move("123", 0.11)),
+        C("'end' before main____", L05P, move("end", 0.115)),
         C("'end' missing", L05P, drop("end")),
+        C("123 missing", L05P, drop("123")),
         C("main____ missing", L05P, drop("main____")),
     ],
     "seed.daemon.set_after_start": [

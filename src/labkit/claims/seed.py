@@ -250,9 +250,13 @@ def daemon_123_after_main(ev: Evidence, method: str) -> Outcome:
 def daemon_lives_while_main_runs(ev: Evidence, method: str) -> Outcome:
     o = ev.one("05", "after_print", method)
     line(o, "main____")
-    after = [_order(o, "main____", x) for x in ("123", "end")]
-    raise expect(after == [True, True],
-                 f"123 after 'main____': {after[0]}, 'end' after it: {after[1]}",
+    printed = o.has_text("123", "stdout")
+    end_after = _order(o, "main____", "end")
+    # 123 itself may beat 'main____' under fork (the daemon runs within a millisecond);
+    # its 'end', a second later, cannot: the daemon lives on after 'main____'.
+    value = (f"123 printed: {printed} (after 'main____': {_order(o, 'main____', '123')}), "
+             f"'end' after 'main____': {end_after}")
+    raise expect(printed and end_after is True, value,
                  "main's code still runs 2 s after 'main____': the daemon lives on")
 
 
@@ -472,9 +476,9 @@ CLAIMS: tuple[Claim, ...] = (
           "under fork and forkserver whose frequency is reported.", daemon_123_after_main,
           needs=(Need("05", "main_ends", repeats=3),)),
     Claim("seed.daemon.lives_while_main_runs", "05", "只要main__出现，123就不会出现了",
-          "When main's code goes on 2 s after 'main____', the daemon prints 123 and 'end' "
-          "after 'main____' under every method: it dies when main's code ends, not when "
-          "'main____' appears.", daemon_lives_while_main_runs,
+          "When main's code goes on 2 s after 'main____', the daemon prints 123 and, a "
+          "second later, 'end' after 'main____' under every method: it dies when main's "
+          "code ends, not when 'main____' appears.", daemon_lives_while_main_runs,
           needs=(Need("05", "after_print"),)),
     Claim("seed.daemon.set_after_start", "05", "守护进程开启必须在开启进程之前",
           "Setting daemon after start() raises AssertionError 'process has already started' "

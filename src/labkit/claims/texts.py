@@ -93,12 +93,12 @@ TEXTS: dict[str, dict[str, dict]] = {
     },
     "seed.daemon.lives_while_main_runs": {
         "statement": {
-            "zh": "主进程在 'main____' 之后还运行 2 秒时，"
-                "守护进程在每种启动方法下都在 'main____' 之后"
-                  "打印 123 和 'end'：它在主进程代码结束时死掉，而不是在 'main____' 出现时。",
-            "en": "When main's code goes on 2 s after 'main____', the daemon prints 123 and "
-                  "'end' after 'main____' under every method: it dies when main's code ends, "
-                  "not when 'main____' appears.",
+            "zh": "主进程在 'main____' 之后还运行 2 秒时，守护进程在每种启动方法下都打印 123，"
+                  "并在一秒后、'main____' 之后打印 'end'：它在主进程代码结束时死掉，"
+                  "而不是在 'main____' 出现时。",
+            "en": "When main's code goes on 2 s after 'main____', the daemon prints 123 and, "
+                  "a second later, 'end' after 'main____' under every method: it dies when "
+                  "main's code ends, not when 'main____' appears.",
         },
         "why": _same(
             "守护进程由退出处理函数在主进程代码结束后终止；2 秒足够任何启动方法把它启动起来。",
@@ -286,8 +286,10 @@ TUTORIAL: dict[str, TutorialCheck] = {
         "Under fork 123 can print after 'main____': daemons are terminated after main's code "
         "ends."),
     "seed.daemon.lives_while_main_runs": _check(
-        R, "'main____' 之后主进程还在运行时，123 每次都出现在它之后。",
-        "While main's code still runs after 'main____', 123 prints after it every time."),
+        R, "'main____' 之后主进程还在运行时，守护进程没有死：它的 'end' 每次都出现在 "
+           "'main____' 之后（spawn 和 forkserver 下 123 也在其后）。",
+        "While main's code still runs after 'main____', the daemon does not die: its 'end' "
+        "prints after 'main____' every time (under spawn and forkserver 123 does too)."),
     "seed.daemon.set_after_start": _check(
         C, "start() 之后设置 daemon 会抛出 AssertionError: process has already started。",
         "Setting daemon after start() raises AssertionError: process has already started."),
