@@ -39,13 +39,13 @@
                 handler: a race, 123 prints now and then.
     'end' 在任何方法下都不出现；456 和 end456 总会出现；脚本约 2 秒。
     注释掉的 time.sleep(0.5) 保持注释（打开后三种方法下都会打印 123）。
-    05_daemon_after_print.py 在 'main____' 之后让主进程再运行 1 秒：123 每次都出现在
-    'main____' 之后。
+    05_daemon_after_print.py 在 'main____' 之后让主进程再运行 2 秒：守护进程的 'end'
+    每次都出现在 'main____' 之后。
     'end' never prints under any method. 456 and end456 always print; the
     script lasts about 2 s. The commented time.sleep(0.5) stays commented
     (with it, 123 would print under every method). 05_daemon_after_print.py
-    keeps main's code running 1 s after 'main____': 123 then prints after
-    'main____' every time, under every method.
+    keeps main's code running 2 s after 'main____': the daemon's 'end' then
+    prints after 'main____' every time, under every method.
 """
 #主进程代码运行完毕，守护进程就会结束
 from multiprocessing import Process
