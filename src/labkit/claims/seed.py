@@ -313,7 +313,7 @@ def fifo(ev: Evidence, method: str) -> Outcome:
 def empty_after_timeout(ev: Evidence, method: str) -> Outcome:
     o = ev.one("07", "base", method)
     last = line(o, "{'count': 3}", "stdout")
-    err = o.first_line("Empty", "stderr")
+    err = _exception_line(o, "_queue.Empty") or _exception_line(o, "queue.Empty")
     if err is None:
         raise expect(False, "no queue.Empty")
     waited = err.t - last.t
@@ -323,8 +323,8 @@ def empty_after_timeout(ev: Evidence, method: str) -> Outcome:
 
 def full_raises(ev: Evidence, method: str) -> Outcome:
     o = ev.one("07", "full", method)
-    err = o.first_line("Full", "stderr")
-    value = f"{err.text.strip().split(':')[0]}, exit {o.exit_code}" if err else "no queue.Full"
+    err = _exception_line(o, "queue.Full")
+    value = f"{err.text.strip()}, exit {o.exit_code}" if err else "no queue.Full"
     raise expect(err is not None and o.exit_code != 0, value, err.text if err else "")
 
 
