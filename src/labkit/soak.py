@@ -116,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         TimeElapsedColumn,
     )
 
-    from labkit import catalogue, observation, runner, sweep
+    from labkit import catalogue, observation, planner, runner, sweep
     from labkit.claims import Status, judge_all
 
     args = build_parser().parse_args(argv)
@@ -124,7 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("soak: N must be at least 1", file=sys.stderr)
         return 2
     labs = tuple(catalogue.find(x.strip()) for x in args.labs.split(",") if x.strip())
-    specs = catalogue.plan(runner.available_methods(), labs or catalogue.LABS)
+    # The plan `nox -s labs` runs (`labkit run all -m all`).
+    request = planner.Request(labs=tuple(lab.id for lab in labs) or ("all",),
+                              methods=("all",), jobs=args.jobs)
+    specs = list(planner.plan(request, runner.available_methods(),
+                              planner.native_default_method()).specs)
     out: Path = args.out
     keep = out.with_suffix("")  # results/soak.json -> results/soak/sweep-NN/
     con = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
