@@ -32,7 +32,7 @@ TEXTS: dict[str, dict[str, dict]] = {
         },
         "why": _same(
             "run() 只是普通的方法调用，用不到启动方法；只有 "
-                "start() 才创建新进程并在其中调用 run()。",
+            "start() 才创建新进程并在其中调用 run()。",
             "run() is a plain method call, no start method is involved; only start() makes "
             "a new process that calls run() there.",
         ),
@@ -53,7 +53,7 @@ TEXTS: dict[str, dict[str, dict]] = {
     "seed.join.serial": {
         "statement": {
             "zh": "每个 start() 之后立刻 join()，"
-                "子进程就一个接一个运行：总耗时约为睡眠之和（6 秒），"
+                  "子进程就一个接一个运行：总耗时约为睡眠之和（6 秒），"
                   "约是先全部启动时的两倍（同一次运行中比较）。",
             "en": "With join() right after each start() the children run one at a time: the "
                   "total is about the sum of the sleeps (6 s), about twice the total when all "
@@ -123,7 +123,7 @@ TEXTS: dict[str, dict[str, dict]] = {
     "seed.mutex.held_after_error": {
         "statement": {
             "zh": "只用 acquire()/release() 而没有 "
-                "try/finally 时，持有互斥锁的进程出错会让锁一直被占着："
+                  "try/finally 时，持有互斥锁的进程出错会让锁一直被占着："
                   "其余九个买家永远等待，由看门狗结束运行。",
             "en": "With acquire()/release() and no try/finally, an error while holding the Lock "
                   "leaves it taken: the other nine buyers wait for ever and the watchdog ends "
@@ -172,7 +172,7 @@ TEXTS: dict[str, dict[str, dict]] = {
     "kit.default.listed_first": {
         "statement": {
             "zh": "get_all_start_methods() "
-                "把平台的默认启动方法列在第一位（3.8–3.13 按平台固定顺序，"
+                  "把平台的默认启动方法列在第一位（3.8–3.13 按平台固定顺序，"
                   "3.14 起由默认值算出），与本次运行使用哪种方法无关。",
             "en": "get_all_start_methods() lists the platform's default first (3.8-3.13 by a "
                   "fixed order per platform, 3.14+ computed), whichever method the run uses.",
@@ -275,7 +275,7 @@ TUTORIAL: dict[str, TutorialCheck] = {
         "The daemon is terminated after main's code ends; 'is end' never prints."),
     "seed.daemon.123": _check(
         P, "所谓“电脑运行过快”其实是启动方法：spawn 下 123 "
-            "从不出现，fork 和 forkserver 下偶尔出现。",
+           "从不出现，fork 和 forkserver 下偶尔出现。",
         "The \"fast machine\" is the start method: 123 never prints under spawn and now and "
         "then under fork and forkserver."),
     "seed.daemon.non_daemon_finishes": _check(
@@ -297,16 +297,16 @@ TUTORIAL: dict[str, TutorialCheck] = {
         C, "有互斥锁时，一张票只卖出一次。", "With the Lock one ticket is sold once."),
     "seed.mutex.oversold_without_lock": _check(
         C, "没有互斥锁时，一张票被卖出多次。", "Without the Lock one ticket "
-            "is sold more than once."),
+                               "is sold more than once."),
     "seed.mutex.held_after_error": _check(
         R, "教程的 acquire()/release() 没有 "
-            "try/finally：持有锁的进程一出错，后面的进程就一个也改不了"
+           "try/finally：持有锁的进程一出错，后面的进程就一个也改不了"
            "数据文件，全部永远等待。",
         "The tutorial's acquire()/release() has no try/finally: once the holder raises, no "
         "later process ever gets to modify the file; all wait for ever."),
     "seed.queue.fifo": _check(
         C, "先进先出：'first'、2、{'count': 3}。", "First in, first out: "
-            "'first', 2, {'count': 3}."),
+                                           "'first', 2, {'count': 3}."),
     "seed.queue.empty_timeout": _check(
         C, "get(timeout=3) 约 3 秒后抛出 queue.Empty。",
         "get(timeout=3) raises queue.Empty after about 3 s."),
@@ -334,7 +334,7 @@ TUTORIAL: dict[str, TutorialCheck] = {
         "q.join() returns after every task_done(): '主' prints last."),
     "seed.joinable.daemons_gone": _check(
         C, "守护消费者在主进程结束时被终止。", "The daemon consumers are "
-            "terminated when main ends."),
+                               "terminated when main ends."),
 }
 
 
