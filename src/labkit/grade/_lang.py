@@ -1,0 +1,28 @@
+"""Which language feedback is in: --lang, else the kit's choice, else LANG/LC_ALL."""
+
+from __future__ import annotations
+
+import os
+
+
+def choose(requested: str | None = None) -> str:
+    if requested:
+        return "zh" if requested.lower().startswith("zh") else "en"
+    try:
+        from labkit import i18n  # type: ignore[attr-defined]
+
+        return "zh" if i18n.language().startswith("zh") else "en"
+    except (ImportError, AttributeError):
+        pass
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def pick(text: dict[str, str] | str, lang: str) -> str:
+    """The text in ``lang`` from a {"zh": ..., "en": ...} pair (English as fallback)."""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
