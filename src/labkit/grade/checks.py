@@ -73,7 +73,7 @@ def printed(o: Observation, limit: int = 6, stream: str | None = "stdout") -> st
     lines = o.lines(stream)
     shown = [f"[{who(o, x.pid)}] {x.text}" for x in lines[:limit]]
     more = f" … (+{len(lines) - limit} lines)" if len(lines) > limit else ""
-    return ("; ".join(shown) + more) if shown else "nothing"
+    return ("; ".join(shown) + more) if shown else "—"
 
 
 _EXCEPTION = re.compile(r"^\s*[\w.]*(Error|Exception|Exit|Interrupt)\b.*")
@@ -88,77 +88,103 @@ def last_error(o: Observation, pid: int | None = None) -> str:
 
 
 # -- the checks -------------------------------------------------------------------------
+# Each builder takes the language of its value and evidence: a grade judges twice (zh, en)
+# over the same runs, so its JSON carries both.
+
+Builder = Callable[[CheckSpec, str, str], Callable[[Evidence, str], Outcome]]
 
 
-def _runs_to_end(spec: CheckSpec, lab: str) -> Callable[[Evidence, str], Outcome]:
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _runs_to_end(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Outcome]:
     def check(ev: Evidence, method: str) -> Outcome:
         o = ev.one(lab, VARIANT, method)
         if o.timed_out:
-            raise expect(False, f"hung: ended by the watchdog after {o.duration_s:.1f} s",
-                         f"printed: {printed(o)}")
+            raise expect(False, _t(lang, f"hung: ended by the watchdog after {o.duration_s:.1f} s",
+                                   f"挂起：{o.duration_s:.1f} 秒后被看门狗结束"),
+                         _t(lang, "printed: ", "输出：") + printed(o))
         err = last_error(o)
-        raise expect(o.exit_code == 0, f"exit code {o.exit_code}",
-                     f"last error: {err}" if err and o.exit_code else "")
+        raise expect(o.exit_code == 0, _t(lang, "exit code ", "退出码 ") + str(o.exit_code),
+                     _t(lang, "last error: ", "最后的错误：") + err if err and o.exit_code else "")
     return check
 
 
-def _no_bootstrap_error(spec: CheckSpec, lab: str) -> Callable[[Evidence, str], Outcome]:
+def _no_bootstrap_error(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Outcome]:
     def check(ev: Evidence, method: str) -> Outcome:
         o = ev.one(lab, VARIANT, method)
         hit = o.first_line("bootstrapping phase", "stderr")
         if hit is None:
-            raise expect(True, "no bootstrapping error")
+            raise expect(True, _t(lang, "no bootstrapping error", "没有 bootstrapping 错误"))
         raise expect(False, "RuntimeError: bootstrapping phase",
-                     f"in {who(o, hit.pid)}: the child imported the file again and reached "
-                     "code that starts a process")
+                     _t(lang, f"in {who(o, hit.pid)}: the child imported the file again and "
+                              "reached code that starts a process",
+                        f"在 {who(o, hit.pid)} 中：子进程重新导入了本文件，执行到了启动进程的代码"))
     return check
 
 
-def _children_ok(spec: CheckSpec, lab: str) -> Callable[[Evidence, str], Outcome]:
+def _children_ok(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Outcome]:
     def check(ev: Evidence, method: str) -> Outcome:
         o = ev.one(lab, VARIANT, method)
         kids = o.children
         bad = [p for p in kids if p.exitcode != 0]
-        value = f"{len(kids)} started, {len(bad)} failed"
+        value = _t(lang, f"{len(kids)} started, {len(bad)} failed",
+                   f"启动 {len(kids)} 个，失败 {len(bad)} 个")
         if len(kids) < spec.min_children:
             err = last_error(o)
-            raise expect(False, value, f"expected at least {spec.min_children} child(ren)"
-                         + (f"; last error: {err}" if err else ""))
+            raise expect(False, value, _t(lang, f"expected at least {spec.min_children} "
+                                                "child(ren)", f"应至少有 {spec.min_children} 个子进程")
+                         + (_t(lang, "; last error: ", "；最后的错误：") + err if err else ""))
         if bad:
             p = bad[0]
             err = last_error(o, p.pid)
-            raise expect(False, value, f"{p.name} (pid {p.pid}) exit code {p.exitcode}"
+            raise expect(False, value, f"{p.name} (pid {p.pid}) "
+                         + _t(lang, "exit code ", "退出码 ") + str(p.exitcode)
                          + (f": {err}" if err else ""))
         raise expect(True, value)
     return check
 
 
-def _lines(spec: CheckSpec, lab: str) -> Callable[[Evidence, str], Outcome]:
+def _lines(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Outcome]:
     def check(ev: Evidence, method: str) -> Outcome:
         o = ev.one(lab, VARIANT, method)
         texts = o.texts("stdout")
         seen = [(x, sum(x.text in t for t in texts)) for x in spec.lines]
-        wrong = [f"'{x.text}' {n}× (expected {x.count}×)" for x, n in seen if n != x.count]
+        wrong = [_t(lang, f"'{x.text}' {n}× (expected {x.count}×)",
+                    f"'{x.text}' {n} 次（应为 {x.count} 次）") for x, n in seen if n != x.count]
         if wrong:
-            raise expect(False, "; ".join(wrong), f"printed: {printed(o)}")
-        raise expect(True, f"{len(spec.lines)} expected line(s) as required")
+            raise expect(False, "; ".join(wrong), _t(lang, "printed: ", "输出：") + printed(o))
+        raise expect(True, _t(lang, f"{len(spec.lines)} expected line(s) as required",
+                              f"{len(spec.lines)} 项输出都符合要求"))
     return check
 
 
-def _start_method(spec: CheckSpec, lab: str) -> Callable[[Evidence, str], Outcome]:
+def _start_method(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Outcome]:
     def check(ev: Evidence, method: str) -> Outcome:
         o = ev.one(lab, VARIANT, method)
         other = dodged(o, method)
         want = expected_method(o, method)
         if other:
-            raise expect(False, f"{len(other)} child(ren) not started by {want}",
-                         "the program changes the start method instead of working under "
-                         f"{want}: " + ", ".join(other))
-        raise expect(True, f"children started by {want}")
+            raise expect(False, _t(lang, f"{len(other)} child(ren) not started by {want}",
+                                   f"{len(other)} 个子进程不是由 {want} 启动的"),
+                         _t(lang, "the program changes the start method instead of working "
+                                  f"under {want}: ",
+                            f"程序改变了启动方式，而不是让它在 {want} 下正确运行：")
+                         + ", ".join(other))
+        raise expect(True, _t(lang, f"children started by {want}", f"子进程由 {want} 启动"))
     return check
 
 
-_BUILDERS = {
+def not_observed(o: Observation, method: str, lang: str) -> tuple[str, str]:
+    """(value, evidence) of a check voided because its run did not use ``method``."""
+    want = expected_method(o, method)
+    return (_t(lang, f"not observed under {want}", f"没有在 {want} 下观察到"),
+            _t(lang, "children were started by another method: ", "子进程由其他启动方式创建：")
+            + ", ".join(dodged(o, method)))
+
+
+_BUILDERS: dict[str, Builder] = {
     "runs_to_end": _runs_to_end,
     "no_bootstrap_error": _no_bootstrap_error,
     "children_ok": _children_ok,
@@ -167,13 +193,14 @@ _BUILDERS = {
 }
 
 
-def claims(exercise: Exercise, methods: tuple[str, ...]) -> list[tuple[CheckSpec, Claim]]:
+def claims(exercise: Exercise, methods: tuple[str, ...],
+           lang: str = "en") -> list[tuple[CheckSpec, Claim]]:
     """The behaviour checks of an exercise as claims judged under ``methods``."""
     lab = lab_of(exercise)
     return [
         (spec, Claim(id=f"{exercise.id}.{spec.kind}", lab=lab, source="exercise",
-                     statement=statement(spec, "en"), check=_BUILDERS[spec.kind](spec, lab),
-                     methods=methods))
+                     statement=statement(spec, "en"),
+                     check=_BUILDERS[spec.kind](spec, lab, lang), methods=methods))
         for spec in exercise.checks
         if spec.kind in _BUILDERS
     ]
@@ -214,12 +241,14 @@ def module_level_starts(source: str) -> list[str]:
     return found
 
 
-def static_guard(source: str) -> Outcome:
+def static_guard(source: str, lang: str = "en") -> Outcome:
     try:
         found = module_level_starts(source)
     except SyntaxError as exc:
-        return expect(False, "syntax error", f"line {exc.lineno}: {exc.msg}")
+        return expect(False, _t(lang, "syntax error", "语法错误"), f"line {exc.lineno}: {exc.msg}")
     if found:
-        return expect(False, f"{len(found)} call(s) at module level",
-                      "runs again in every spawn/forkserver child: " + ", ".join(found))
-    return expect(True, "nothing started at module level")
+        return expect(False, _t(lang, f"{len(found)} call(s) at module level",
+                                f"模块顶层有 {len(found)} 处调用"),
+                      _t(lang, "runs again in every spawn/forkserver child: ",
+                         "在每个 spawn/forkserver 子进程里会再次执行：") + ", ".join(found))
+    return expect(True, _t(lang, "nothing started at module level", "模块顶层没有启动进程"))

@@ -116,12 +116,18 @@ def feedback(g, lang: str) -> str:  # type: ignore[no-untyped-def]
     if g.failed:
         out.append("")
         out.append(t["failed"] + ":")
+        voided = {(c.method, c.environment) for c in g.failed
+                  if c.check == "start_method"}
         for c in g.failed:
+            if (c.method, c.environment) in voided and c.check != "start_method":
+                continue  # one line says the run used another method; not each check
             statement = c.statement_zh if lang == "zh" else c.statement_en
+            value, evidence = (c.value_zh, c.evidence_zh) if lang == "zh" else (c.value,
+                                                                                c.evidence)
             where = c.method if c.method == STATIC else f"{c.method}, {c.environment}"
-            out.append(f"✗ [{where}] {statement}: {c.value}")
-            if c.evidence:
-                out.append(f"    {t['evidence']}: {c.evidence}")
+            out.append(f"✗ [{where}] {statement}: {value}")
+            if evidence:
+                out.append(f"    {t['evidence']}: {evidence}")
         out.append("")
         out.append(f"{t['hint']}: {_lang.pick(g.hint, lang)}")
     out.append(f"{t['score']}: {g.points}/{g.max_points}"

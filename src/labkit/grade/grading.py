@@ -22,7 +22,7 @@ from labkit import __version__, runner
 from labkit.claims import Evidence, group_by_environment
 from labkit.errors import UsageError
 from labkit.grade import checks
-from labkit.grade.exercises import Exercise
+from labkit.grade.exercises import CheckSpec, Exercise
 from labkit.observation import Observation
 from labkit.sweep import RunSpec
 
@@ -42,7 +42,9 @@ class CheckResult:
     points: int
     max_points: int
     value: str  # what was measured
-    evidence: str  # why: what was printed, which process failed
+    evidence: str  # why: what was printed, which process failed, under which method
+    value_zh: str
+    evidence_zh: str
     statement_en: str
     statement_zh: str
 
@@ -134,23 +136,26 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
     for env, obs in sorted(group_by_environment(observations).items()):
         evidence = Evidence(obs)
         methods = tuple(sorted({o.requested_start_method for o in obs}, key=method_order))
-        for spec, claim in checks.claims(exercise, methods):
+        both = zip(checks.claims(exercise, methods, "en"), checks.claims(exercise, methods, "zh"),
+                   strict=True)
+        for (spec, claim_en), (_, claim_zh) in both:
             for method in methods:
-                verdict = claim.judge(evidence, method, env)
-                status, value, detail = str(verdict.status), verdict.value, verdict.detail
+                en = claim_en.judge(evidence, method, env)
+                zh = claim_zh.judge(evidence, method, env)
+                status = str(en.status)
+                texts = (en.value, en.detail, zh.value, zh.detail)
                 run = next(o for o in obs if o.requested_start_method == method)
-                other = checks.dodged(run, method)
-                if other and spec.kind != "start_method":
+                if checks.dodged(run, method) and spec.kind != "start_method":
+                    # the run shows another method's behaviour: nothing to score here
                     status = FAIL
-                    value = f"not observed under {checks.expected_method(run, method)}"
-                    detail = "children were started by another method: " + ", ".join(other)
-                ok = status == PASS
-                results.append(_result(spec, method, env, status, ok, value, detail))
+                    texts = (*checks.not_observed(run, method, "en"),
+                             *checks.not_observed(run, method, "zh"))
+                results.append(_result(spec, method, env, status, *texts))
     for spec in exercise.checks:
         if spec.kind == "static_guard":
-            o = checks.static_guard(source)
-            results.append(_result(spec, STATIC, "source", str(o.status), str(o.status) == PASS,
-                                   o.value, o.detail))
+            en_o, zh_o = checks.static_guard(source, "en"), checks.static_guard(source, "zh")
+            results.append(_result(spec, STATIC, "source", str(en_o.status), en_o.value,
+                                   en_o.detail, zh_o.value, zh_o.detail))
     return Grade(
         exercise=exercise.id,
         file=file,
@@ -163,10 +168,13 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
     )
 
 
-def _result(spec, method, env, status, ok, value, detail) -> CheckResult:  # type: ignore[no-untyped-def]
+def _result(spec: CheckSpec, method: str, env: str, status: str, value: str, evidence: str,
+            value_zh: str, evidence_zh: str) -> CheckResult:
+    ok = status == PASS
     return CheckResult(
         check=spec.kind, method=method, environment=env, status=status,
-        points=spec.weight if ok else 0, max_points=spec.weight, value=value, evidence=detail,
+        points=spec.weight if ok else 0, max_points=spec.weight,
+        value=value, evidence=evidence, value_zh=value_zh, evidence_zh=evidence_zh,
         statement_en=checks.statement(spec, "en"), statement_zh=checks.statement(spec, "zh"),
     )
 
