@@ -28,6 +28,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("--junit", type=Path, help="write JUnit XML, one testcase per check")
     g.add_argument("--container", help="grade inside the kit image of this CPython (3.14, all)")
     g.add_argument("--lang", choices=("zh", "en"), help="feedback language")
+    g.add_argument("--student", default="", help="who this is, recorded in the grade JSON")
 
     p = sub.add_parser("predict", help="answer a lab's questions, then run it and compare")
     p.add_argument("lab", help="a lab id with questions (see `labkit predict --list x`)")
@@ -76,7 +77,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     lang = _lang.choose(args.lang)
     exercise = exercises.load(args.exercise)
     grading.check_file(args.file)
-    g = grading.grade(exercise, args.file, container=args.container)
+    g = grading.grade(exercise, args.file, container=args.container, student=args.student)
     if args.json:
         grading.write_json(g, args.json)
     if args.junit:

@@ -63,6 +63,7 @@ class Grade:
     environment: dict
     hint: dict
     graded_at: str = ""
+    student: str = ""  # who, when the grader was told (--student); else the gradebook infers
     schema: str = SCHEMA
 
     @property
@@ -131,7 +132,7 @@ def run(exercise: Exercise, path: Path, container: str | None = None,
 
 
 def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
-          file: str = "") -> Grade:
+          file: str = "", student: str = "") -> Grade:
     results: list[CheckResult] = []
     for env, obs in sorted(group_by_environment(observations).items()):
         evidence = Evidence(obs)
@@ -165,6 +166,7 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
         environment=_environment(observations),
         hint=dict(exercise.hint),
         graded_at=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        student=student,
     )
 
 
@@ -193,9 +195,10 @@ def _environment(observations: Sequence[Observation]) -> dict:
 
 
 def grade(exercise: Exercise, path: Path, container: str | None = None,
-          progress: Callable[[dict], None] | None = None) -> Grade:
+          progress: Callable[[dict], None] | None = None, student: str = "") -> Grade:
     source = check_file(path)
-    return judge(exercise, source, run(exercise, path, container, progress), file=str(path))
+    return judge(exercise, source, run(exercise, path, container, progress), file=str(path),
+                 student=student)
 
 
 # -- files --------------------------------------------------------------------------
