@@ -133,9 +133,10 @@ def _children_ok(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, st
                    f"启动 {len(kids)} 个，失败 {len(bad)} 个")
         if len(kids) < spec.min_children:
             err = last_error(o)
-            raise expect(False, value, _t(lang, f"expected at least {spec.min_children} "
-                                                "child(ren)", f"应至少有 {spec.min_children} 个子进程")
-                         + (_t(lang, "; last error: ", "；最后的错误：") + err if err else ""))
+            need = _t(lang, f"expected at least {spec.min_children} child(ren)",
+                      f"应至少有 {spec.min_children} 个子进程")
+            raise expect(False, value,
+                         need + (_t(lang, "; last error: ", "；最后的错误：") + err if err else ""))
         if bad:
             p = bad[0]
             err = last_error(o, p.pid)
