@@ -15,7 +15,7 @@ import json
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from labkit import __version__, runner
@@ -103,31 +103,41 @@ def check_file(path: Path) -> str:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def specs_for(exercise: Exercise, path: Path, methods: Sequence[str]) -> list[RunSpec]:
-    return [RunSpec(lab=checks.lab_of(exercise), variant=checks.VARIANT,
-                    script=str(path.resolve()), method=m, timeout=exercise.timeout)
-            for m in methods]
+JOBS = 4  # the runs of one grade share the machine: each has its own temp folder
 
 
 def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
     from labkit import platforms
 
     if not container:
-        return [platforms.get("native")]
+        return [platforms.get("native", jobs=JOBS)]
     from labkit import images
 
-    return [platforms.get("container", python=v) for v in images.parse_pythons(container)]
+    return [platforms.get("container", python=v, jobs=JOBS)
+            for v in images.parse_pythons(container)]
+
+
+def plan(exercise: Exercise, path: Path, plat) -> list[RunSpec]:  # type: ignore[no-untyped-def]
+    """Every method the platform has plus its default, once each, through the planner;
+    each run in a fresh temp folder (untrusted code, and runs must not share files)."""
+    from labkit import planner
+
+    request = planner.Request(scripts=(str(path.resolve()),),
+                              methods=(planner.ALL, planner.DEFAULT), timeout=exercise.timeout,
+                              jobs=JOBS, isolate=True)
+    native = plat.name.startswith("native")
+    default = planner.native_default_method() if native else plat.available_methods()[0]
+    p = planner.plan(request, plat.available_methods(), default)
+    return [replace(s, lab=checks.lab_of(exercise), variant=checks.VARIANT) for s in p.specs]
 
 
 def run(exercise: Exercise, path: Path, container: str | None = None,
         progress: Callable[[dict], None] | None = None) -> list[Observation]:
-    """Every method each platform has, plus its default: one run each, concurrently."""
     observations: list[Observation] = []
     for plat in platforms_for(container):
         if hasattr(plat, "image"):
             plat.image()  # build or reuse the image before the runs start
-        methods = tuple(plat.available_methods()) + ("default",)
-        observations += plat.run(specs_for(exercise, path, methods), progress=progress)
+        observations += plat.run(plan(exercise, path, plat), progress=progress)
     return observations
 
 

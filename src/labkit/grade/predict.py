@@ -166,11 +166,13 @@ class Row:
 
 def run_lab(lab: catalogue.Lab, questions: Sequence[Question],
             methods: tuple[str, ...]) -> list[Observation]:
+    from labkit import planner
     from labkit.platforms.native import NativePlatform
 
-    variants = {q.variant for q in questions}
-    specs = [s for s in lab.specs(methods) if s.variant in variants and s.method in methods]
-    return NativePlatform().run(specs)
+    variants = tuple(dict.fromkeys(q.variant for q in questions))
+    p = planner.plan(planner.Request(labs=(lab.id,), methods=methods, variants=variants),
+                     runner.available_methods(), planner.native_default_method())
+    return NativePlatform(jobs=p.jobs).run(list(p.specs))
 
 
 def compare(questions: Sequence[Question], answers: dict[str, dict[str, str]],
