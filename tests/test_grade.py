@@ -190,3 +190,33 @@ def test_a_grade_round_trips_through_json(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
     with pytest.raises(Exception, match="not a grade file"):
         grading.load_json(tmp_path / "bad.json")
+
+
+# -- in the 3.14 image (forkserver is Linux's default there) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def image_314() -> str:
+    from labkit import images
+    from labkit.errors import EnvironmentUnavailable
+
+    try:
+        client = images.engine()
+    except EnvironmentUnavailable as exc:
+        pytest.skip(f"no Docker engine: {exc}")
+    images.ensure("3.14", client, log=lambda s: print(s, file=sys.stderr))
+    return "3.14"
+
+
+@pytest.mark.container
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_in_the_314_image_the_fix_is_full_and_the_starter_is_not(exercise_id: str,
+                                                                image_314: str) -> None:
+    x = exercises.load(exercise_id)
+    fixed = grading.grade(x, SOLUTIONS / f"{exercise_id}.py", container=image_314)
+    assert all("py3.14@" in env for env in fixed.environment["environments"])
+    assert _methods(fixed) == {"fork", "spawn", "forkserver", "default"}
+    assert fixed.full_marks, [(c.check, c.method, c.value) for c in fixed.failed]
+    starter = grading.grade(x, x.starter, container=image_314)
+    assert starter.points < starter.max_points
