@@ -59,11 +59,10 @@ def test_no_solution_is_shipped_to_students(exercise_id: str) -> None:
         assert part in header
 
 
-@needs_all_methods
 @pytest.mark.parametrize("exercise_id", EXERCISES)
 def test_the_fix_scores_full_under_every_method(exercise_id: str) -> None:
     g = _grade(exercise_id, SOLUTIONS / f"{exercise_id}.py")
-    assert _methods(g) == {"fork", "spawn", "forkserver", "default"}
+    assert _methods(g) == {*runner.available_methods(), "default"}
     assert g.full_marks, [(c.check, c.method, c.value, c.evidence) for c in g.failed]
 
 
@@ -144,6 +143,17 @@ def test_full_marks_exit_0() -> None:
     r = labkit("grade", "globals", str(SOLUTIONS / "globals.py"), "--lang", "en")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "(full marks)" in r.stdout
+
+
+def test_a_file_that_does_not_parse_scores_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("from multiprocessing import Process\nif True\n", encoding="utf-8")
+    g = _grade("guard", broken)
+    assert g.points == 0 and g.max_points > 0
+    static = next(c for c in g.checks if c.method == grading.STATIC)
+    assert static.value == "syntax error"
+    r = labkit("grade", "guard", str(broken))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
 
 
 @pytest.mark.parametrize("args, says", [

@@ -87,7 +87,7 @@ def test_the_prediction_is_saved_before_the_run(tmp_path: Path,
 
     monkeypatch.setattr(predict, "run_lab", fake_run)
     args = argparse.Namespace(lab="12", answers='{"child_sees_main_value": "always"}',
-                              student="ann", out=tmp_path, list=False, lang="en")
+                              student="ann", out=tmp_path, list=False, grade_lang="en")
     assert predict.main(args) == 0
     assert seen_before_run and "observed" not in seen_before_run[0]
     assert seen_before_run[0]["answers"]["child_sees_main_value"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 
 def choose(requested: str | None = None) -> str:
@@ -26,3 +27,15 @@ def pick(text: dict[str, str] | str, lang: str) -> str:
     if isinstance(text, str):
         return text
     return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+
+
+def utf8_stdout() -> None:
+    """Feedback has ✓, ✗ and Chinese: where stdout cannot encode them (a Windows runner's
+    pipe in cp1252), write UTF-8 instead of failing mid-report."""
+    enc = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "✓✗中".encode(enc)
+    except (UnicodeEncodeError, LookupError):
+        reconfigure = getattr(sys.stdout, "reconfigure", None)
+        if reconfigure:
+            reconfigure(encoding="utf-8", errors="replace")

@@ -111,9 +111,18 @@ def _runs_to_end(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, st
     return check
 
 
+def _no_child(o: Observation, lang: str) -> None:
+    """A check about children says nothing of a run that started none: that fails."""
+    if not o.children:
+        err = last_error(o)
+        raise expect(False, _t(lang, "no child process started", "没有启动子进程"),
+                     (_t(lang, "last error: ", "最后的错误：") + err) if err else "")
+
+
 def _no_bootstrap_error(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Outcome]:
     def check(ev: Evidence, method: str) -> Outcome:
         o = ev.one(lab, VARIANT, method)
+        _no_child(o, lang)
         hit = o.first_line("bootstrapping phase", "stderr")
         if hit is None:
             raise expect(True, _t(lang, "no bootstrapping error", "没有 bootstrapping 错误"))
@@ -164,6 +173,7 @@ def _lines(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Ou
 def _start_method(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, str], Outcome]:
     def check(ev: Evidence, method: str) -> Outcome:
         o = ev.one(lab, VARIANT, method)
+        _no_child(o, lang)
         other = dodged(o, method)
         want = expected_method(o, method)
         if other:

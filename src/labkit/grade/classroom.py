@@ -70,6 +70,8 @@ jobs:
       matrix:
         os: [{oses}]
     runs-on: ${{{{ matrix.os }}}}
+    env:
+      PYTHONUTF8: "1"  # feedback has ✓ and Chinese; a Windows pipe is cp1252 otherwise
     steps:
       - name: Checkout code
         uses: actions/checkout@v5

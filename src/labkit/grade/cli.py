@@ -27,7 +27,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("--json", type=Path, help="write the grade (points, checks, evidence)")
     g.add_argument("--junit", type=Path, help="write JUnit XML, one testcase per check")
     g.add_argument("--container", help="grade inside the kit image of this CPython (3.14, all)")
-    g.add_argument("--lang", choices=("zh", "en"), help="feedback language")
+    # own dest: a subparser's default must not overwrite a global --lang
+    g.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="feedback language")
     g.add_argument("--student", default="", help="who this is, recorded in the grade JSON")
 
     p = sub.add_parser("predict", help="answer a lab's questions, then run it and compare")
@@ -37,7 +38,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--out", type=Path, default=Path("predictions"),
                    help="folder for predictions/<lab>.json")
     p.add_argument("--list", action="store_true", help="only print the questions")
-    p.add_argument("--lang", choices=("zh", "en"))
+    p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"))
 
     c = sub.add_parser("classroom", help="GitHub Classroom: write an assignment template")
     csub = c.add_subparsers(dest="classroom_command", required=True)
@@ -74,7 +75,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_grade(args: argparse.Namespace) -> int:
     from labkit.grade import exercises, grading
 
-    lang = _lang.choose(args.lang)
+    lang = _lang.choose(args.grade_lang)
+    _lang.utf8_stdout()
     exercise = exercises.load(args.exercise)
     grading.check_file(args.file)
     g = grading.grade(exercise, args.file, container=args.container, student=args.student)
@@ -117,11 +119,11 @@ def feedback(g, lang: str) -> str:  # type: ignore[no-untyped-def]
     if g.failed:
         out.append("")
         out.append(t["failed"] + ":")
-        voided = {(c.method, c.environment) for c in g.failed
-                  if c.check == "start_method"}
-        for c in g.failed:
-            if (c.method, c.environment) in voided and c.check != "start_method":
-                continue  # one line says the run used another method; not each check
+        from labkit.grade.grading import method_order
+
+        for c in sorted(g.failed, key=lambda c: (c.environment, method_order(c.method))):
+            if c.voided:
+                continue  # its run's start_method line says it used another method
             statement = c.statement_zh if lang == "zh" else c.statement_en
             value, evidence = (c.value_zh, c.evidence_zh) if lang == "zh" else (c.value,
                                                                                 c.evidence)

@@ -47,6 +47,7 @@ class CheckResult:
     evidence_zh: str
     statement_en: str
     statement_zh: str
+    voided: bool = False  # its run's children were started by another method: not observed
 
     @property
     def passed(self) -> bool:
@@ -156,12 +157,13 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
                 status = str(en.status)
                 texts = (en.value, en.detail, zh.value, zh.detail)
                 run = next(o for o in obs if o.requested_start_method == method)
-                if checks.dodged(run, method) and spec.kind != "start_method":
+                voided = bool(checks.dodged(run, method)) and spec.kind != "start_method"
+                if voided:
                     # the run shows another method's behaviour: nothing to score here
                     status = FAIL
                     texts = (*checks.not_observed(run, method, "en"),
                              *checks.not_observed(run, method, "zh"))
-                results.append(_result(spec, method, env, status, *texts))
+                results.append(_result(spec, method, env, status, *texts, voided=voided))
     for spec in exercise.checks:
         if spec.kind == "static_guard":
             en_o, zh_o = checks.static_guard(source, "en"), checks.static_guard(source, "zh")
@@ -181,13 +183,14 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
 
 
 def _result(spec: CheckSpec, method: str, env: str, status: str, value: str, evidence: str,
-            value_zh: str, evidence_zh: str) -> CheckResult:
+            value_zh: str, evidence_zh: str, voided: bool = False) -> CheckResult:
     ok = status == PASS
     return CheckResult(
         check=spec.kind, method=method, environment=env, status=status,
         points=spec.weight if ok else 0, max_points=spec.weight,
         value=value, evidence=evidence, value_zh=value_zh, evidence_zh=evidence_zh,
         statement_en=checks.statement(spec, "en"), statement_zh=checks.statement(spec, "zh"),
+        voided=voided,
     )
 
 

@@ -193,7 +193,8 @@ def record(path: Path, data: dict) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    lang = _lang.choose(args.lang)
+    lang = _lang.choose(args.grade_lang)
+    _lang.utf8_stdout()
     lab, questions = load(args.lab)
     methods = tuple(runner.available_methods())
     if args.list:
