@@ -167,6 +167,18 @@ def test_the_script_gets_the_descriptor_numbers_it_gets_by_hand(method: str) -> 
     assert obs.texts() == by_hand.stdout.splitlines()
 
 
+def test_stdout_and_stderr_have_their_real_descriptors() -> None:
+    script = SCRIPTS / "std_fileno.py"
+    obs = _run(script, "default")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    by_hand = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if not k.startswith("LABKIT_")},
+    )
+    assert obs.texts() == by_hand.stdout.splitlines()
+    assert obs.texts() == ["stdout fileno 1 stderr fileno 2", "from a subprocess", "done"]
+
+
 # -- tracebacks -------------------------------------------------------------------------
 
 

@@ -95,14 +95,20 @@ class _Sink(io.BufferedIOBase):
     its first bytes (``print(..., end='')``), not when its newline came.
     """
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, fd: int) -> None:
         super().__init__()
         self.stream = stream
+        self.fd = fd
         self.pending = bytearray()
         self.pending_t = 0.0
 
     def writable(self) -> bool:
         return True
+
+    def fileno(self) -> int:
+        # The real descriptor, as by hand: faulthandler, subprocess(stdout=sys.stdout) and
+        # os.write(sys.stdout.fileno()) use it; what they write is read from the pipe.
+        return self.fd
 
     @property
     def raw(self) -> _Sink:  # some scripts reach for sys.stdout.buffer.raw
@@ -179,7 +185,7 @@ def _capture(name: str, fd: int, role: str) -> None:
         os.name == "nt" and role != "interpreter"
     ):
         return
-    sink = _Sink(name)
+    sink = _Sink(name, fd)
     _sinks.append(sink)
     wrapper = io.TextIOWrapper(
         sink,
