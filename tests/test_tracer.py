@@ -136,6 +136,27 @@ def test_partial_lines_are_stamped_when_written() -> None:
     assert done.t - whole.t < 1.5
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork() is POSIX only")
+@pytest.mark.parametrize("unbuffered", (False, True))
+def test_a_fork_child_inherits_only_the_unflushed_part_of_a_line(
+    unbuffered: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # By hand at a terminal, os.fork() copies stdout's buffer: the child prints the
+    # parent's unflushed "inherited-" again, never a flushed "flushed-"; with -u nothing
+    # is ever left in a buffer.
+    if unbuffered:
+        monkeypatch.setenv("PYTHONUNBUFFERED", "1")
+    else:
+        monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
+    obs = _run(SCRIPTS / "fork_partial.py", "default")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    main_pid = obs.main.pid  # type: ignore[union-attr]
+    by_child = [o.text for o in obs.lines("stdout") if o.pid != main_pid]
+    by_main = [o.text for o in obs.lines("stdout") if o.pid == main_pid]
+    assert by_main == ["inherited-parent", "flushed-parent"]
+    assert by_child == (["child", "child"] if unbuffered else ["inherited-child", "child"])
+
+
 def test_the_kit_adds_no_thread_to_the_scripts_processes() -> None:
     obs = _run(SCRIPTS / "thread_count.py", "fork")
     assert obs.exit_code == 0, obs.texts("stderr")

@@ -92,15 +92,19 @@ class _Sink(io.BufferedIOBase):
     """The bytes under sys.stdout/sys.stderr: every complete line becomes an event.
 
     The text layer above it writes through, so a line is stamped when the script wrote
-    its first bytes (``print(..., end='')``), not when its newline came.
+    its first bytes (``print(..., end='')``), not when its newline came. ``flushed``
+    counts the bytes of the unfinished line that the script flushed: by hand (a
+    terminal) only the rest is still in a buffer that a fork child inherits.
     """
 
-    def __init__(self, stream: str, fd: int) -> None:
+    def __init__(self, stream: str, fd: int, unbuffered: bool) -> None:
         super().__init__()
         self.stream = stream
         self.fd = fd
+        self.unbuffered = unbuffered  # python -u / PYTHONUNBUFFERED: every write is flushed
         self.pending = bytearray()
         self.pending_t = 0.0
+        self.flushed = 0
 
     def writable(self) -> bool:
         return True
@@ -128,13 +132,25 @@ class _Sink(io.BufferedIOBase):
             self._line(bytes(self.pending[:cut]), self.pending_t)
             del self.pending[: cut + 1]
             self.pending_t = _now()
+            self.flushed = 0
+        if self.unbuffered:
+            self.flushed = len(self.pending)
         return len(data)
+
+    def flush(self) -> None:
+        self.flushed = len(self.pending)
+
+    def after_fork(self) -> None:
+        """In a fork child: keep only what by hand would still sit in the copied buffer."""
+        del self.pending[: self.flushed]
+        self.flushed = 0
 
     def drain(self) -> None:
         """Emit a last line that had no newline (called when the process ends)."""
         if self.pending:
             self._line(bytes(self.pending), self.pending_t)
             self.pending.clear()
+            self.flushed = 0
 
     def _line(self, raw: bytes, t: float) -> None:
         if raw.endswith(b"\r"):
@@ -185,7 +201,7 @@ def _capture(name: str, fd: int, role: str) -> None:
         os.name == "nt" and role != "interpreter"
     ):
         return
-    sink = _Sink(name, fd)
+    sink = _Sink(name, fd, bool(getattr(orig, "write_through", False)))
     _sinks.append(sink)
     wrapper = io.TextIOWrapper(
         sink,
@@ -211,9 +227,9 @@ def _drain() -> None:
 
 
 def _after_fork_in_child() -> None:
-    # The parent's unfinished line belongs to the parent: it will emit it itself.
+    # The parent's flushed unfinished line belongs to the parent: it will emit it itself.
     for sink in _sinks:
-        sink.pending.clear()
+        sink.after_fork()
 
 
 def _role() -> str:
