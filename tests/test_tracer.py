@@ -100,8 +100,9 @@ def test_a_missing_folder_is_bad_input(tmp_path: Path) -> None:
 
 
 @has_pidfd
-def test_a_terminated_child_ends_when_it_died_not_when_joined() -> None:
-    obs = _run(SCRIPTS / "terminate_late_join.py", "fork")
+@pytest.mark.parametrize("method", METHODS)
+def test_a_terminated_child_ends_when_it_died_not_when_joined(method: str) -> None:
+    obs = _run(SCRIPTS / "terminate_late_join.py", method)
     assert obs.exit_code == 0, obs.texts("stderr")
     child = obs.children[0]
     assert child.exitcode == -15
@@ -114,6 +115,21 @@ def test_a_terminated_child_ends_when_it_died_not_when_joined() -> None:
     assert child.ended_t < terminated.t + 0.5 < joined.t - 1.0
     assert child.noticed_t >= joined.t - 0.5
     assert child.ended_t / child.noticed_t < 0.6
+
+
+def test_without_an_exit_watch_the_end_is_the_parents_noticing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What a platform without pidfds records: the join, marked as only noticed.
+    monkeypatch.setattr(runner.ExitWatch, "open", classmethod(lambda cls, *a: None))
+    obs = _run(SCRIPTS / "terminate_late_join.py", "default")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    child = obs.children[0]
+    joined = obs.first_line("joined")
+    assert joined is not None
+    assert child.ended_by == EndSource.NOTICED
+    assert child.ended_t == child.noticed_t
+    assert child.ended_t is not None and abs(child.ended_t - joined.t) < 0.5
 
 
 def test_where_only_the_parents_noticing_is_known_it_says_so() -> None:
