@@ -132,6 +132,18 @@ def test_without_an_exit_watch_the_end_is_the_parents_noticing(
     assert child.ended_t is not None and abs(child.ended_t - joined.t) < 0.5
 
 
+@has_pidfd
+def test_the_exit_watch_holds_at_most_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "_watch_cap", lambda: 1)
+    obs = _run(SCRIPTS / "three_at_once.py", "fork")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    ends = [c.ended_by for c in obs.children]
+    assert ends == [EndSource.DIED, EndSource.LEFT, EndSource.LEFT]
+    monkeypatch.undo()
+    obs = _run(SCRIPTS / "three_at_once.py", "fork")
+    assert [c.ended_by for c in obs.children] == [EndSource.DIED] * 3
+
+
 def test_where_only_the_parents_noticing_is_known_it_says_so() -> None:
     noticed = {"t": 3.0, "exitcode": -15}
     assert runner._child_end(None, None, noticed) == (3.0, EndSource.NOTICED)
