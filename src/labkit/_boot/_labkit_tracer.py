@@ -30,6 +30,9 @@ _after_fork_hooked = False  # multiprocessing.util will re-trace a child's _chil
 _sinks: list[_Sink] = []
 
 
+_perf_ns = time.perf_counter_ns
+
+
 def _now() -> float:
     return (time.perf_counter_ns() - _T0) / 1e9
 
@@ -119,23 +122,28 @@ class _Sink(io.BufferedIOBase):
         return self
 
     def write(self, b) -> int:  # type: ignore[override]
-        data = bytes(b)
-        if not data:
-            return 0
-        if not self.pending:
-            self.pending_t = _now()
-        self.pending += data
-        while True:
-            cut = self.pending.find(b"\n")
-            if cut < 0:
-                break
-            self._line(bytes(self.pending[:cut]), self.pending_t)
-            del self.pending[: cut + 1]
-            self.pending_t = _now()
-            self.flushed = 0
-        if self.unbuffered:
-            self.flushed = len(self.pending)
-        return len(data)
+        # Called for every piece print() writes: kept lean (no copy, one search).
+        pending = self.pending
+        start = len(pending)
+        if not start:
+            self.pending_t = (_perf_ns() - _T0) / 1e9
+        pending += b
+        written = len(pending) - start
+        if pending.find(b"\n", start) >= 0:
+            self._lines()
+        elif self.unbuffered:
+            self.flushed = len(pending)
+        return written
+
+    def _lines(self) -> None:
+        pending = self.pending
+        t = self.pending_t
+        while (cut := pending.find(b"\n")) >= 0:
+            self._line(bytes(pending[:cut]), t)
+            del pending[: cut + 1]
+            t = _now()
+        self.pending_t = t
+        self.flushed = len(pending) if self.unbuffered else 0
 
     def flush(self) -> None:
         self.flushed = len(self.pending)
@@ -208,7 +216,7 @@ def _capture(name: str, fd: int, role: str) -> None:
         encoding=getattr(orig, "encoding", None) or "utf-8",
         errors=getattr(orig, "errors", None) or "strict",
         newline="\n",
-        line_buffering=True,
+        line_buffering=False,  # it writes through; flush() is then the script's own
         write_through=True,
     )
     setattr(sys, name, wrapper)
