@@ -144,6 +144,31 @@ def test_the_exit_watch_holds_at_most_its_cap(monkeypatch: pytest.MonkeyPatch) -
     assert [c.ended_by for c in obs.children] == [EndSource.DIED] * 3
 
 
+@has_pidfd
+def test_the_exit_watch_stamps_a_death_as_it_happens(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    t0 = time.perf_counter_ns()
+    watch = runner.ExitWatch.open(tmp_path, t0)
+    assert watch is not None
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    fd = os.pidfd_open(child.pid)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.sendmsg(  # socket.send_fds() ignores its address
+            [child.pid.to_bytes(8, "little")],
+            [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fd.to_bytes(4, sys.byteorder))],
+            0,
+            str(watch.path),
+        )
+    os.close(fd)
+    time.sleep(1.5)  # it died long before anyone waits for it
+    child.wait()
+    died = watch.finish()
+    assert set(died) == {child.pid}
+    assert 0.3 < died[child.pid] < 1.3
+
+
 def test_where_only_the_parents_noticing_is_known_it_says_so() -> None:
     noticed = {"t": 3.0, "exitcode": -15}
     assert runner._child_end(None, None, noticed) == (3.0, EndSource.NOTICED)

@@ -329,17 +329,24 @@ class ExitWatch:
         poller.register(self._stop_r, select.POLLIN)
         watched: dict[int, int] = {}  # pidfd -> pid
         stopping = False
+        late: set[int] = set()  # received after the run ended: their death time is unknown
         while True:
             ready = poller.poll(0 if stopping else None)
             now = self._now()
+            if not stopping and any(fd == self._stop_r for fd, _ in ready):
+                poller.unregister(self._stop_r)
+                stopping = True  # first: what arrives with the stop arrived too late
             for fd, _ in ready:
                 if fd == self._sock.fileno():
+                    before = set(watched)
                     self._receive(poller, watched)
-                elif fd == self._stop_r:
-                    poller.unregister(fd)
-                    stopping = True
+                    if stopping:
+                        late |= set(watched) - before
                 elif fd in watched:
-                    self._died.setdefault(watched.pop(fd), now)
+                    pid = watched.pop(fd)
+                    if fd not in late:
+                        self._died.setdefault(pid, now)
+                    late.discard(fd)
                     poller.unregister(fd)
                     os.close(fd)
             if stopping and not ready:
