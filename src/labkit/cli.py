@@ -7,17 +7,54 @@ Each command is a short pipeline: resolve targets → run (on a platform) → ob
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from labkit import __version__, catalogue, observation, runner
-from labkit.errors import ClaimFailed, Interrupted, LabkitError, UsageError
+from labkit import __version__, catalogue, observation, preflight, runner
+from labkit.console import prepare_streams
+from labkit.errors import (
+    EXIT_BROKEN_PIPE,
+    ClaimFailed,
+    ContainerSweepFailed,
+    Interrupted,
+    LabkitError,
+    OutputFailed,
+    UsageError,
+)
 from labkit.observation import Observation
 from labkit.sweep import RunSpec
+
+# -- messages (one place, for translation) ------------------------------------------
+
+
+def msg_no_variant(lab: str, variant: str, variants: Sequence[str]) -> str:
+    return f"lab {lab} has no variant {variant!r}: {', '.join(variants)}"
+
+
+def msg_no_lab_has_variant(variant: str, variants: Sequence[str]) -> str:
+    return f"no lab has a variant {variant!r}: {', '.join(variants)}"
+
+
+def msg_written(count: int, folder: Path) -> str:
+    return f"{count} Observation file{'' if count == 1 else 's'} written to {folder}"
+
+
+def msg_cannot_save(path: Path, why: str) -> str:
+    return f"cannot write {path}: {why}"
+
+
+def msg_stdout_failed(why: str) -> str:
+    return f"cannot write to standard output: {why}"
+
+
+def msg_interrupted() -> str:
+    return "interrupted: the run's processes were ended"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("target", help="a lab id (03, 03_join) or the path of any Python script")
     r.add_argument("--start-method", "-m", default="default",
                    help="fork, spawn, forkserver, default (the platform's) or all")
-    r.add_argument("--repeat", type=int, default=1)
-    r.add_argument("--timeout", type=float, default=60.0, help="seconds before the watchdog")
+    r.add_argument("--repeat", type=preflight.repeats, default=1)
+    r.add_argument("--timeout", type=preflight.seconds, default=60.0,
+                   help="seconds before the watchdog")
     r.add_argument("--json", type=Path, help="write the Observation(s) to this file")
     r.add_argument("--out", type=Path, help="write one Observation file per run here")
     r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
@@ -46,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="run any script under every method, side by side")
     c.add_argument("scripts", nargs="+", type=Path)
-    c.add_argument("--timeout", type=float, default=60.0)
+    c.add_argument("--timeout", type=preflight.seconds, default=60.0)
     c.add_argument("--container", help="compare inside the kit image of this CPython")
     c.add_argument("--json", type=Path, help="write the Observations to this file")
 
@@ -71,15 +109,42 @@ def resolve_methods(arg: str, available: Sequence[str]) -> tuple[str, ...]:
 
 
 def resolve_target(target: str, variant: str) -> tuple[str, Path, bool]:
-    """(lab id or script path, script, is_lab)."""
+    """(lab id or script path, script, is_lab).
+
+    A lab id wins over a file or folder of the same name in the working folder
+    (``03``); a path says it is one (``./03``, ``x.py``, ``dir/x``).
+    """
     path = Path(target)
-    if target.endswith(".py") or path.exists() or "/" in target or "\\" in target:
+    if target.endswith(".py") or "/" in target or "\\" in target:
         return str(path), runner.check_script(path), False
-    lab = catalogue.find(target)
+    try:
+        lab = catalogue.find(target)
+    except UsageError:
+        if path.exists():
+            return str(path), runner.check_script(path), False
+        raise
     if variant not in lab.scripts():
-        raise UsageError(f"lab {lab.id} has no variant {variant!r}: "
-                         f"{', '.join(lab.scripts())}")
+        raise UsageError(msg_no_variant(lab.id, variant, list(lab.scripts())))
     return lab.id, lab.path(variant), True
+
+
+def check_variant_somewhere(variant: str) -> None:
+    """``run all --variant X``: X must be a variant of some lab."""
+    variants = sorted({v for lab in catalogue.LABS for v in lab.scripts()})
+    if variant not in variants:
+        raise UsageError(msg_no_lab_has_variant(variant, variants))
+
+
+def unique_scripts(paths: Sequence[Path]) -> list[Path]:
+    """The scripts named, each once (``compare x.py x.py`` compares one script)."""
+    seen: set[Path] = set()
+    out = []
+    for p in paths:
+        key = runner.check_script(p)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
 
 
 def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
@@ -91,8 +156,16 @@ def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
     return [platforms.get("container", python=v) for v in images.parse_pythons(container)]
 
 
-def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
-    """Run specs on each chosen platform with a progress bar on stderr."""
+def execute(
+    specs: list[RunSpec],
+    container: str | None,
+    on_result: Callable[[Observation], None] | None = None,
+) -> list[Observation]:
+    """Run specs on each chosen platform with a progress bar on stderr.
+
+    ``on_result`` sees each Observation once its run ended (natively: at once; from a
+    container: when the container's runs come back, also when the sweep failed).
+    """
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -116,37 +189,69 @@ def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
                            description=f"{name}: {event['lab']} {event['variant']} "
                                        f"{event['method']}")
 
-            observations += plat.run(specs, progress=progress)
+            observations += _run_on(plat, specs, progress, on_result)
             bar.update(task, completed=len(specs), description=f"{plat.name}: done")
     return observations
 
 
-def save(observations: list[Observation], json_path: Path | None, out: Path | None) -> None:
-    if json_path:
-        data = [o.to_dict() for o in observations]
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(data[0] if len(data) == 1 else data,
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
-    if out:
-        observation.write(observations, out)
+def _run_on(plat, specs, progress, on_result):  # type: ignore[no-untyped-def]
+    if not hasattr(plat, "image"):
+        return plat.run(specs, progress=progress, on_result=on_result)
+    try:
+        got = plat.run(specs, progress=progress)
+    except ContainerSweepFailed as err:
+        for o in err.observations if on_result else ():
+            on_result(o)
+        raise
+    for o in got if on_result else ():
+        on_result(o)
+    return got
 
 
-def load_all(paths: Sequence[Path]) -> list[Observation]:
-    found: list[Observation] = []
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {path}")
-    for f in observation.iter_paths(paths):
+class Keeper:
+    """Saves Observations: each into ``--out`` as soon as its run ends, all of them
+    into ``--json`` at the end — also when the run is interrupted, so what finished
+    is kept."""
+
+    def __init__(self, json_path: Path | None, out: Path | None) -> None:
+        self.json_path, self.out = json_path, out
+        self.finished: list[Observation] = []
+        self.written = 0
+
+    def keep(self, obs: Observation) -> None:
+        self.finished.append(obs)
+        if self.out:
+            try:
+                observation.write([obs], self.out)
+            except OSError as e:
+                raise OutputFailed(msg_cannot_save(self.out, e.strerror or str(e))) from None
+            self.written += 1
+
+    def save_json(self, observations: Sequence[Observation] | None = None) -> None:
+        """Write ``--json``: the given Observations, else those finished so far."""
+        data = [o.to_dict() for o in (self.finished if observations is None else observations)]
+        if not self.json_path or not data:
+            return
+        text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1)
         try:
-            data = json.loads(f.read_text(encoding="utf-8"))
-            items = data if isinstance(data, list) else [data]
-            found += [Observation.from_dict(d) for d in items
-                      if isinstance(d, dict) and d.get("schema") == observation.SCHEMA]
-        except (ValueError, TypeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{f}: not an Observation file ({exc})") from None
-    if not found:
-        raise UsageError(f"no Observations found in {', '.join(map(str, paths))}")
-    return found
+            if self.json_path.parent != Path(""):
+                self.json_path.parent.mkdir(parents=True, exist_ok=True)
+            self.json_path.write_text(text, encoding="utf-8", errors="backslashreplace")
+        except OSError as e:
+            raise OutputFailed(msg_cannot_save(self.json_path, e.strerror or str(e))) from None
+
+
+def run_and_keep(
+    specs: list[RunSpec], container: str | None, keeper: Keeper
+) -> list[Observation]:
+    """Execute; whatever happens, the runs that finished are saved."""
+    try:
+        observations = execute(specs, container, keeper.keep)
+    except BaseException:
+        keeper.save_json()
+        raise
+    keeper.save_json(observations)
+    return observations
 
 
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
@@ -174,16 +279,23 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every output path of ``run``/``compare`` writable, before anything runs."""
+    if getattr(args, "json", None) is not None:
+        preflight.output_file(args.json, "--json")
+    if getattr(args, "out", None) is not None:
+        preflight.output_folder(args.out, "--out")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from labkit import show
+    from labkit.safe_text import escape
 
-    if args.repeat < 1:
-        raise UsageError("--repeat must be at least 1")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+    check_outputs(args)
     available = platforms_for(args.container)[0].available_methods()
     methods = resolve_methods(args.start_method, available)
     if args.target == "all":  # every lab, every variant, as the catalogue says
+        check_variant_somewhere(args.variant)
         specs = catalogue.plan(methods, timeout=args.timeout)
         lab, is_lab = "all", True
     else:
@@ -191,8 +303,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         specs = [RunSpec(lab=lab, variant=args.variant, script=str(script), method=m,
                          repeat=i, timeout=args.timeout)
                  for m in methods for i in range(args.repeat)]
-    observations = execute(specs, args.container)
-    save(observations, args.json, args.out)
+    keeper = Keeper(args.json, args.out)
+    observations = run_and_keep(specs, args.container, keeper)
     out = _console()
     if lab != "all":
         for o in observations:
@@ -208,10 +320,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             out.print(show.verdict_table(verdicts, title=f"claims of lab {lab}"))
             out.print(show.summary_line(verdicts))
         if args.out:
-            out.print(f"Observations written to {args.out}")
+            out.print(escape(msg_written(keeper.written, args.out)))
         _fail_on(verdicts)
     elif args.out:
-        out.print(f"Observations written to {args.out}")
+        out.print(escape(msg_written(keeper.written, args.out)))
     return 0
 
 
@@ -233,24 +345,26 @@ def _claims_of(lab: str) -> list:  # type: ignore[type-arg]
 def cmd_compare(args: argparse.Namespace) -> int:
     from labkit import show
 
+    check_outputs(args)
+    args.scripts = unique_scripts(args.scripts)
     scripts = [runner.check_script(p) for p in args.scripts]
     plat = platforms_for(args.container)[0]
     methods = tuple(plat.available_methods()) + ("default",)
     specs = [RunSpec(lab=str(p), variant="base", script=str(s), method=m, timeout=args.timeout)
              for p, s in zip(args.scripts, scripts, strict=True) for m in methods]
-    observations = execute(specs, args.container)
+    observations = run_and_keep(specs, args.container, Keeper(args.json, None))
     out = _console()
     for s in args.scripts:
         out.print(show.compare_table([o for o in observations if o.lab == str(s)]))
-    save(observations, args.json, None)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from labkit import show
     from labkit.claims import judge_all
+    from labkit.load import load
 
-    verdicts = judge_all(load_all(args.paths))
+    verdicts = judge_all(load(args.paths).observations)
     out = _console()
     out.print(show.verdict_table(verdicts))
     out.print(show.summary_line(verdicts))
@@ -273,17 +387,52 @@ COMMANDS = {
 }
 
 
+def _say(line: str) -> None:
+    """One line on stderr; if even stderr cannot take it, the exit code still tells."""
+    try:
+        print(f"labkit: {line}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _drop_stdout() -> None:
+    """Point fd 1 at the null device, so the interpreter's last flush cannot fail
+    again (and print "Exception ignored ... BrokenPipeError")."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+_STDOUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EFBIG,
+                  getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
+    prepare_streams()
     # Ctrl-C must end runs cleanly even when started with SIGINT ignored (nohup, `&`).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         args = build_parser().parse_args(argv)
         code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full or closed stdout shows here, inside the handlers
     except KeyboardInterrupt:
-        err = Interrupted("interrupted: the run's processes were ended")
-        print(f"labkit: {err}", file=sys.stderr)
+        err = Interrupted(msg_interrupted())
+        _say(str(err))
         code = err.exit_code
     except LabkitError as err:
-        print(f"labkit: {err}", file=sys.stderr)
+        _say(str(err))
         code = err.exit_code
+    except BrokenPipeError:  # `labkit list | head -1`: the reader had enough
+        _drop_stdout()
+        code = EXIT_BROKEN_PIPE
+    except OSError as err:
+        if err.errno not in _STDOUT_ERRNOS or err.filename is not None:
+            raise
+        _drop_stdout()
+        failed = OutputFailed(msg_stdout_failed(err.strerror or str(err)))
+        _say(str(failed))
+        code = failed.exit_code
     sys.exit(code)

@@ -58,3 +58,15 @@ class ContainerSweepFailed(LabkitError):
     def __init__(self, message: str, observations: Sequence[Observation] = ()) -> None:
         super().__init__(message)
         self.observations = list(observations)
+
+
+class OutputFailed(LabkitError):
+    """What the kit prints or saves could not be written (stdout on a full disk, say).
+
+    Runs that finished before were kept wherever they had been written already.
+    """
+
+    exit_code = 4
+
+
+EXIT_BROKEN_PIPE = 141  # stdout's reader went away (``| head``): as a shell reports SIGPIPE
