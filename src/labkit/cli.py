@@ -174,6 +174,8 @@ def execute(
         TimeElapsedColumn,
     )
 
+    from labkit.safe_text import TITLE_LIMIT, cell
+
     plats = platforms_for(container)
     for plat in plats:
         if hasattr(plat, "image"):
@@ -182,15 +184,15 @@ def execute(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_console(stderr=True)) as bar:
         for plat in plats:
-            task = bar.add_task(f"{plat.name}", total=len(specs))
+            task = bar.add_task(cell(plat.name), total=len(specs))
 
             def progress(event: dict, task=task, name=plat.name) -> None:  # type: ignore[no-untyped-def]
                 bar.update(task, completed=event["index"],
-                           description=f"{name}: {event['lab']} {event['variant']} "
-                                       f"{event['method']}")
+                           description=cell(f"{name}: {event['lab']} {event['variant']} "
+                                            f"{event['method']}", TITLE_LIMIT))
 
             observations += _run_on(plat, specs, progress, on_result)
-            bar.update(task, completed=len(specs), description=f"{plat.name}: done")
+            bar.update(task, completed=len(specs), description=cell(f"{plat.name}: done"))
     return observations
 
 

@@ -31,6 +31,12 @@ def prepare_streams() -> None:
 def console(stderr: bool = False) -> Console:
     from rich.console import Console  # not for `labkit --version`
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 ("a claim failed"); cli.main gives the documented code.
+            self.quiet = True
+            raise BrokenPipeError
+
     probe = Console(stderr=stderr)
     width = None if probe.is_terminal else PIPE_WIDTH
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
