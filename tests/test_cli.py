@@ -92,7 +92,7 @@ def test_a_method_this_platform_lacks_exits_2() -> None:
 
 def test_check_empty_folder_exits_2(tmp_path: Path) -> None:
     r = labkit("check", str(tmp_path))
-    assert r.returncode == 2 and "no Observations found" in r.stderr
+    assert r.returncode == 2 and "no Observations" in r.stderr
 
 
 def test_check_judges_saved_observations_and_fails_with_1(tmp_path: Path) -> None:

@@ -126,6 +126,15 @@ def _probe_folder(folder: Path) -> str | None:
         os.unlink(name)
 
 
+def _probe_existing(path: Path) -> str | None:
+    """An existing file opened for writing, without changing it."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+        return None
+    except OSError as e:
+        return e.strerror or str(e)
+
+
 def _probe_special(path: Path) -> str | None:
     """A device or pipe (``/dev/full``, ``>(cmd)``): write one newline, which JSON
     readers skip, and see whether it goes through."""
@@ -156,8 +165,7 @@ def output_file(path: Path, option: str) -> None:
     else:
         mode = os.stat(path).st_mode if path.exists() else 0
         if stat.S_ISREG(mode):
-            why = None if os.access(path, os.W_OK) else "permission denied"
-            why = why or _probe_folder(path.parent)
+            why = _probe_existing(path) or _probe_folder(path.parent)
         elif mode:
             why = _probe_special(path)
         else:
