@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from labkit import __version__, catalogue, observation, preflight, runner
+from labkit import __version__, catalogue, observation, preflight
 from labkit.console import prepare_streams
 from labkit.errors import (
     EXIT_BROKEN_PIPE,
@@ -28,13 +28,8 @@ from labkit.errors import (
     UsageError,
 )
 from labkit.observation import Observation
-from labkit.sweep import RunSpec
 
 # -- messages (one place, for translation) ------------------------------------------
-
-
-def msg_no_variant(lab: str, variant: str, variants: Sequence[str]) -> str:
-    return f"lab {lab} has no variant {variant!r}: {', '.join(variants)}"
 
 
 def msg_no_lab_has_variant(variant: str, variants: Sequence[str]) -> str:
@@ -71,22 +66,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="the labs: id, title (zh/en), variants, claims")
 
     r = sub.add_parser("run", help="run a lab id or any script; show and save Observations")
-    r.add_argument("target", help="a lab id (03, 03_join) or the path of any Python script")
+    r.add_argument("target", help="a lab id (03, 03_join), all, or the path of any Python script")
     r.add_argument("--start-method", "-m", default="default",
                    help="fork, spawn, forkserver, default (the platform's) or all")
-    r.add_argument("--repeat", type=preflight.repeats, default=1)
-    r.add_argument("--timeout", type=preflight.seconds, default=60.0,
-                   help="seconds before the watchdog")
+    r.add_argument("--repeat", type=preflight.repeats, default=None,
+                   help="runs per method (a lab: at least what its claims need)")
+    r.add_argument("--timeout", type=preflight.seconds, default=None,
+                   help="seconds before the watchdog (default: the lab's own, else 60)")
     r.add_argument("--json", type=Path, help="write the Observation(s) to this file")
     r.add_argument("--out", type=Path, help="write one Observation file per run here")
     r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
-    r.add_argument("--variant", default="base", help="a lab's variant (see `labkit list`)")
+    r.add_argument("--variant", default=None,
+                   help="only this variant of a lab and the claims reading it (`labkit list`)")
+    _script_options(r)
 
     c = sub.add_parser("compare", help="run any script under every method, side by side")
     c.add_argument("scripts", nargs="+", type=Path)
-    c.add_argument("--timeout", type=preflight.seconds, default=60.0)
+    c.add_argument("--timeout", type=preflight.seconds, default=None)
     c.add_argument("--container", help="compare inside the kit image of this CPython")
     c.add_argument("--json", type=Path, help="write the Observations to this file")
+    _script_options(c)
 
     k = sub.add_parser("check", help="judge the claims over saved Observations")
     k.add_argument("paths", nargs="+", type=Path)
@@ -98,34 +97,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _script_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=preflight.jobs, default=None,
+                   help="runs at once (a script: 1, one after another, as by hand; labs: 4)")
+    p.add_argument("--isolate", action="store_true",
+                   help="run a script in a fresh temp folder, not the folder you are in")
+
+
 # -- pipeline pieces ----------------------------------------------------------------
 
 
-def resolve_methods(arg: str, available: Sequence[str]) -> tuple[str, ...]:
-    if arg == "all":
-        return tuple(available)
-    runner.check_method(arg) if arg not in available else None
-    return (arg,)
-
-
-def resolve_target(target: str, variant: str) -> tuple[str, Path, bool]:
-    """(lab id or script path, script, is_lab).
-
-    A lab id wins over a file or folder of the same name in the working folder
-    (``03``); a path says it is one (``./03``, ``x.py``, ``dir/x``).
-    """
-    path = Path(target)
+def is_script(target: str) -> bool:
+    """A path, not a lab id: it ends in .py or has a folder in it (``./03``), or it
+    exists and no lab has that name. A lab id wins over a file or folder of the same
+    name in the working folder (``03``)."""
     if target.endswith(".py") or "/" in target or "\\" in target:
-        return str(path), runner.check_script(path), False
+        return True
+    if target == "all":
+        return False
     try:
-        lab = catalogue.find(target)
+        catalogue.find(target)
     except UsageError:
-        if path.exists():
-            return str(path), runner.check_script(path), False
-        raise
-    if variant not in lab.scripts():
-        raise UsageError(msg_no_variant(lab.id, variant, list(lab.scripts())))
-    return lab.id, lab.path(variant), True
+        return Path(target).exists()
+    return False
 
 
 def check_variant_somewhere(variant: str) -> None:
@@ -135,33 +129,31 @@ def check_variant_somewhere(variant: str) -> None:
         raise UsageError(msg_no_lab_has_variant(variant, variants))
 
 
-def unique_scripts(paths: Sequence[Path]) -> list[Path]:
-    """The scripts named, each once (``compare x.py x.py`` compares one script)."""
-    seen: set[Path] = set()
-    out = []
-    for p in paths:
-        key = runner.check_script(p)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out
-
-
-def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
+def platforms_for(container: str | None, jobs: int = 4) -> list:  # type: ignore[type-arg]
     """The native platform, or the kit image of one CPython, or all of them."""
     from labkit import images, platforms
 
     if not container:
-        return [platforms.get("native")]
-    return [platforms.get("container", python=v) for v in images.parse_pythons(container)]
+        return [platforms.get("native", jobs=jobs)]
+    return [platforms.get("container", python=v, jobs=jobs)
+            for v in images.parse_pythons(container)]
 
 
-def execute(
-    specs: list[RunSpec],
-    container: str | None,
-    on_result: Callable[[Observation], None] | None = None,
-) -> list[Observation]:
-    """Run specs on each chosen platform with a progress bar on stderr.
+def _default_method(plat) -> str:  # type: ignore[no-untyped-def]
+    """The platform's own default start method: natively what a plain ``python`` gets;
+    a kit image lists its default first."""
+    from labkit import planner
+
+    if plat.name.startswith("native"):
+        return planner.native_default_method()
+    return str(plat.available_methods()[0])
+
+
+def execute(  # type: ignore[no-untyped-def]
+    request, on_result: Callable[[Observation], None] | None = None
+) -> tuple[list, list]:  # type: ignore[type-arg]
+    """Plan the request on each chosen platform and run it, with a progress bar on
+    stderr. Returns (Observations, the claims the plans cover).
 
     ``on_result`` sees each Observation once its run ended (natively: at once; from a
     container: when the container's runs come back, also when the sweep failed).
@@ -174,16 +166,22 @@ def execute(
         TimeElapsedColumn,
     )
 
+    from labkit import planner
     from labkit.safe_text import TITLE_LIMIT, cell
 
-    plats = platforms_for(container)
+    probe = platforms_for(request.container)
+    plans = [planner.plan(request, p.available_methods(), _default_method(p)) for p in probe]
+    plats = platforms_for(request.container, jobs=plans[0].jobs)
     for plat in plats:
         if hasattr(plat, "image"):
             plat.image()  # build or reuse the kit image first: its log, then the bar
     observations: list[Observation] = []
+    claims: list = []  # type: ignore[type-arg]
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_console(stderr=True)) as bar:
-        for plat in plats:
+        for plat, plan in zip(plats, plans, strict=True):
+            specs = list(plan.specs)
+            claims += [c for c in plan.claims if c not in claims]
             task = bar.add_task(cell(plat.name), total=len(specs))
 
             def progress(event: dict, task=task, name=plat.name) -> None:  # type: ignore[no-untyped-def]
@@ -193,7 +191,7 @@ def execute(
 
             observations += _run_on(plat, specs, progress, on_result)
             bar.update(task, completed=len(specs), description=cell(f"{plat.name}: done"))
-    return observations
+    return observations, claims
 
 
 def _run_on(plat, specs, progress, on_result):  # type: ignore[no-untyped-def]
@@ -243,17 +241,23 @@ class Keeper:
             raise OutputFailed(msg_cannot_save(self.json_path, e.strerror or str(e))) from None
 
 
-def run_and_keep(
-    specs: list[RunSpec], container: str | None, keeper: Keeper
-) -> list[Observation]:
+def run_and_keep(request, keeper: Keeper) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
     """Execute; whatever happens, the runs that finished are saved."""
     try:
-        observations = execute(specs, container, keeper.keep)
+        observations, claims = execute(request, keeper.keep)
     except BaseException:
         keeper.save_json()
         raise
     keeper.save_json(observations)
-    return observations
+    return observations, claims
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every output path of ``run``/``compare`` writable, before anything runs."""
+    if getattr(args, "json", None) is not None:
+        preflight.output_file(args.json, "--json")
+    if getattr(args, "out", None) is not None:
+        preflight.output_folder(args.out, "--out")
 
 
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
@@ -281,45 +285,44 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_outputs(args: argparse.Namespace) -> None:
-    """Every output path of ``run``/``compare`` writable, before anything runs."""
-    if getattr(args, "json", None) is not None:
-        preflight.output_file(args.json, "--json")
-    if getattr(args, "out", None) is not None:
-        preflight.output_folder(args.out, "--out")
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    from labkit import show
+    import os
+
+    from labkit import runner, show
+    from labkit.planner import Request
     from labkit.safe_text import escape
 
     check_outputs(args)
-    available = platforms_for(args.container)[0].available_methods()
-    methods = resolve_methods(args.start_method, available)
-    if args.target == "all":  # every lab, every variant, as the catalogue says
-        check_variant_somewhere(args.variant)
-        specs = catalogue.plan(methods, timeout=args.timeout)
-        lab, is_lab = "all", True
+    target = args.target
+    common = dict(methods=(args.start_method,), repeats=args.repeat, timeout=args.timeout,
+                  jobs=args.jobs, container=args.container)
+    if is_script(target):
+        if args.variant:
+            raise UsageError("--variant applies to a lab, not to a script")
+        runner.check_script(Path(target))
+        request = Request(scripts=(target,), isolate=args.isolate, cwd=os.getcwd(), **common)
     else:
-        lab, script, is_lab = resolve_target(args.target, args.variant)
-        specs = [RunSpec(lab=lab, variant=args.variant, script=str(script), method=m,
-                         repeat=i, timeout=args.timeout)
-                 for m in methods for i in range(args.repeat)]
+        if args.isolate:
+            raise UsageError("--isolate applies to a script (a lab always runs in a temp folder)")
+        if target == "all" and args.variant:
+            check_variant_somewhere(args.variant)
+        request = Request(labs=(target,), variants=(args.variant,) if args.variant else (),
+                          **common)
     keeper = Keeper(args.json, args.out)
-    observations = run_and_keep(specs, args.container, keeper)
+    observations, claims = run_and_keep(request, keeper)
     out = _console()
-    if lab != "all":
+    if target != "all":
         for o in observations:
             out.print(show.observation_view(o))
             out.print(show.process_view(o))
-    if is_lab:
+    if request.labs:
         from labkit.claims import judge_all
 
-        verdicts = judge_all(observations)
-        if lab != "all":
-            verdicts = [v for v in verdicts if v.claim in {c.id for c in _claims_of(lab)}]
+        wanted = {c.id for c in claims}
+        verdicts = [v for v in judge_all(observations) if v.claim in wanted]
         if verdicts:
-            out.print(show.verdict_table(verdicts, title=f"claims of lab {lab}"))
+            title = "claims of all labs" if target == "all" else f"claims of lab {target}"
+            out.print(show.verdict_table(verdicts, title=title))
             out.print(show.summary_line(verdicts))
         if args.out:
             out.print(escape(msg_written(keeper.written, args.out)))
@@ -331,33 +334,34 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _fail_on(verdicts: list) -> None:  # type: ignore[type-arg]
     """A lab run checks claims, so a failed claim is exit 1 (a plain script never is)."""
-    from labkit.claims import FAIL
+    from labkit.claims import Status
 
-    failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == FAIL})
+    failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == Status.FAIL})
     if failed:
         raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: {', '.join(failed)}")
 
 
-def _claims_of(lab: str) -> list:  # type: ignore[type-arg]
-    from labkit.claims import by_lab
-
-    return by_lab(lab)
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
-    from labkit import show
+    import os
+
+    from labkit import planner, runner, show
+    from labkit.planner import Request
 
     check_outputs(args)
-    args.scripts = unique_scripts(args.scripts)
-    scripts = [runner.check_script(p) for p in args.scripts]
-    plat = platforms_for(args.container)[0]
-    methods = tuple(plat.available_methods()) + ("default",)
-    specs = [RunSpec(lab=str(p), variant="base", script=str(s), method=m, timeout=args.timeout)
-             for p, s in zip(args.scripts, scripts, strict=True) for m in methods]
-    observations = run_and_keep(specs, args.container, Keeper(args.json, None))
+    for p in args.scripts:
+        runner.check_script(p)
+    # Every method this platform has, and its default as a column of its own.
+    request = Request(scripts=tuple(str(p) for p in args.scripts),
+                      methods=(planner.ALL, planner.DEFAULT), timeout=args.timeout,
+                      jobs=args.jobs, container=args.container, isolate=args.isolate,
+                      cwd=os.getcwd())
+    observations, _ = run_and_keep(request, Keeper(args.json, None))
     out = _console()
-    for s in args.scripts:
-        out.print(show.compare_table([o for o in observations if o.lab == str(s)]))
+    shown: list[str] = []
+    for o in observations:
+        if o.lab not in shown:
+            shown.append(o.lab)
+            out.print(show.compare_table([x for x in observations if x.lab == o.lab]))
     return 0
 
 
