@@ -164,7 +164,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, budget:
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _STRING = re.compile(rb'"[^"]*"')
 _NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{}')
-_PAIRS = (b"[]", b"{}")
+_INNERMOST = re.compile(rb"\[\]|\{\}")
 
 
 def nesting_exceeds(raw: bytes, limit: int = MAX_DEPTH) -> bool:
@@ -180,9 +180,7 @@ def nesting_exceeds(raw: bytes, limit: int = MAX_DEPTH) -> bool:
     for _ in range(limit):
         if not brackets:
             return False
-        shorter = brackets
-        for pair in _PAIRS:
-            shorter = shorter.replace(pair, b"")
+        shorter = _INNERMOST.sub(b"", brackets)  # both kinds in one pass: one level
         if len(shorter) == len(brackets):
             return False  # unbalanced or mismatched: json.loads says so with a position
         brackets = shorter
