@@ -366,9 +366,17 @@ def _observation(case: Case) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
+@pytest.fixture(scope="module")
+def _saved_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    own = Case(tmp_path_factory.mktemp("saved"))
+    yield _observation(own)
+    nothing_left(own)
+
+
 @pytest.fixture
-def saved(case: Case) -> dict:
-    return _observation(case)
+def saved(_saved_once: dict) -> dict:
+    """A real Observation (one run per module), a fresh copy for each test."""
+    return json.loads(json.dumps(_saved_once))  # type: ignore[no-any-return]
 
 
 def _put(case: Case, name: str, data: object | bytes) -> Path:
@@ -584,7 +592,8 @@ def test_a_cp1252_stdout_never_fails_on_encoding(case: Case, command: str) -> No
 
 
 def test_a_cp1252_stdout_check_reports_claims(case: Case) -> None:
-    out = case.labkit("check", DATA / "observations-linux-py3.11.zip", PYTHONIOENCODING="cp1252")
+    out = case.labkit("check", DATA / "observations-container-py3.14.zip",
+                      PYTHONIOENCODING="cp1252")
     assert out.code in (0, 1), out.stderr
     assert "Traceback" not in out.stderr and "passed" in out.stdout
 
