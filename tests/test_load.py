@@ -104,3 +104,13 @@ def test_cells_are_capped_and_escaped() -> None:
     console = Console(record=True, width=80)
     console.print(safe_text.cell("[/]x and [bold]y"))  # would raise MarkupError unescaped
     assert "[/]x and [bold]y" in console.export_text()
+
+
+def test_the_schema_s_enums_are_the_kit_s() -> None:
+    from labkit.observation import EndSource, Role, Stream
+
+    defs = load.schema()["$defs"]
+    assert defs["process"]["properties"]["role"]["enum"] == [r.value for r in Role]
+    assert defs["process"]["properties"]["ended_by"]["enum"] == [
+        e.value for e in EndSource] + [None]
+    assert defs["output_line"]["properties"]["stream"]["enum"] == [s.value for s in Stream]
