@@ -79,7 +79,7 @@ def msg_none_found(where: str) -> str:
 
 
 def msg_no_validator() -> str:
-    return "the jsonschema package is missing: `pip install 'jsonschema>=4.26'`"
+    return "the jsonschema package is missing: `pip install 'jsonschema>=4.10'`"
 
 
 # -- what a load returns --------------------------------------------------------------
