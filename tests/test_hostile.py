@@ -654,3 +654,15 @@ def test_a_lone_surrogate_is_written_not_fatal(case: Case, saved: dict) -> None:
     assert "Traceback" not in out.stderr
     report = case.labkit("report", path, "--html", case.root / "r.html")
     assert report.code == 0, report.stderr
+
+
+def test_markup_in_saved_environments_and_methods_is_shown_literally(case: Case) -> None:
+    with zipfile.ZipFile(DATA / "observations-container-py3.14.zip") as zf:
+        name = next(n for n in sorted(zf.namelist()) if n.endswith(".json"))
+        record = json.loads(zf.read(name))
+    other = _changed(record, lambda d: (d["platform"].update(system="[/]x", image="[bold]i"),
+                                        d.update(run_id="other")))
+    out = case.labkit("check", _put(case, "a.json", record), _put(case, "b.json", other))
+    assert out.code in (0, 1), out.stderr
+    assert "Traceback" not in out.stderr and "MarkupError" not in out.stderr
+    assert "[/]x" in out.stdout and "[bold]i" in out.stdout

@@ -56,7 +56,7 @@ def verdict_table(verdicts: Sequence[Verdict], title: str = "Claims") -> Table:
     else:
         columns = [(envs[0] if envs else "", m) for m in methods]  # type: ignore[misc]
     for env, method in columns:
-        table.add_column(env if method is None else method, overflow="fold", max_width=34)
+        table.add_column(cell(env if method is None else method), overflow="fold", max_width=34)
     rows = [(c, m) for c in all_claims() for m in (methods if len(envs) > 1 else [None])]
     last_lab = None
     for claim, row_method in rows:
