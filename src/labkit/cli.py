@@ -238,8 +238,7 @@ class Keeper:
             return
         text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1)
         try:
-            if self.json_path.parent != Path(""):
-                self.json_path.parent.mkdir(parents=True, exist_ok=True)
+            self.json_path.parent.mkdir(parents=True, exist_ok=True)
             self.json_path.write_text(text, encoding="utf-8", errors="backslashreplace")
         except OSError as e:
             raise OutputFailed(msg_cannot_save(self.json_path, e.strerror or str(e))) from None
