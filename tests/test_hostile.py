@@ -63,7 +63,7 @@ class Case:
 
     def env(self, **extra: str) -> dict[str, str]:
         env = dict(os.environ, COLUMNS="200", HOSTILE_CASE=self.tag, TMPDIR=str(self.tmp),
-                   HOSTILE_MARKS=str(self.marks))
+                   TEMP=str(self.tmp), TMP=str(self.tmp), HOSTILE_MARKS=str(self.marks))
         env.pop("PYTHONUTF8", None)
         env.update(extra)
         return env

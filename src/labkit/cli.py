@@ -448,10 +448,16 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         _drop_stdout()
         code = EXIT_BROKEN_PIPE
     except OSError as err:
-        if err.errno not in _STDOUT_ERRNOS or err.filename is not None:
+        if err.filename is not None:
+            raise  # a file the kit opened: its own message would have said so
+        if os.name == "nt" and err.errno == errno.EINVAL:
+            _drop_stdout()  # how Windows reports a pipe whose reader is gone
+            code = EXIT_BROKEN_PIPE
+        elif err.errno in _STDOUT_ERRNOS:
+            _drop_stdout()
+            failed = OutputFailed(msg_stdout_failed(err.strerror or str(err)))
+            _say(str(failed))
+            code = failed.exit_code
+        else:
             raise
-        _drop_stdout()
-        failed = OutputFailed(msg_stdout_failed(err.strerror or str(err)))
-        _say(str(failed))
-        code = failed.exit_code
     sys.exit(code)
