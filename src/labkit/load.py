@@ -245,6 +245,14 @@ _IS_TYPE: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _one_of(allowed: tuple[Any, ...]) -> Callable[[Any], bool]:
+    return lambda v: v in allowed
+
+
+def _any_type(tests: tuple[Callable[[Any], bool], ...]) -> Callable[[Any], bool]:
+    return lambda v: any(test(v) for test in tests)
+
+
 def _flat_check(item: dict[str, Any]) -> Callable[[Any], bool] | None:
     """A fast yes/no for one flat item schema (properties with only ``type``/``enum``),
     built from the published schema itself; None if the schema is not that simple.
@@ -258,14 +266,12 @@ def _flat_check(item: dict[str, Any]) -> Callable[[Any], bool] | None:
         if set(sub) - {"type", "enum", "description"}:
             return None
         if "enum" in sub:
-            allowed = tuple(sub["enum"])
-            checks.append((name, lambda v, a=allowed: v in a))
+            checks.append((name, _one_of(tuple(sub["enum"]))))
         else:
             kinds = sub["type"] if isinstance(sub["type"], list) else [sub["type"]]
             if any(k not in _IS_TYPE for k in kinds):
                 return None
-            tests = tuple(_IS_TYPE[k] for k in kinds)
-            checks.append((name, lambda v, t=tests: any(f(v) for f in t)))
+            checks.append((name, _any_type(tuple(_IS_TYPE[k] for k in kinds))))
 
     def ok(value: Any) -> bool:
         return isinstance(value, dict) and all(k in value for k in required) and all(
@@ -324,7 +330,8 @@ def _why(error: Any) -> tuple[str, str]:
     if error.validator == "type":
         wanted = error.validator_value
         wanted = wanted if isinstance(wanted, list) else [wanted]
-        return where, f"must be {' or '.join(_SCHEMA_TYPE.get(w, w) for w in wanted)}, not {got}"
+        names = " or ".join(_SCHEMA_TYPE.get(str(w), str(w)) for w in wanted)
+        return where, f"must be {names}, not {got}"
     if error.validator == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
         name = missing[0] if missing else "?"
