@@ -199,8 +199,8 @@ def test_a_script_reads_its_data_file_from_the_invoking_folder(tmp_path: Path) -
     [
         (["run", "x.py", "--variant", "now"], "--variant applies to a lab"),
         (["run", "03", "--isolate"], "--isolate applies to a script"),
-        (["run", "x.py", "--jobs", "0"], "--jobs must be at least 1"),
-        (["compare", "x.py", "--jobs", "0"], "--jobs must be at least 1"),
+        (["run", "x.py", "--jobs", "0"], "--jobs: '0' must be from 1"),
+        (["compare", "x.py", "--jobs", "0"], "--jobs: '0' must be from 1"),
     ],
 )
 def test_script_options_misused_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

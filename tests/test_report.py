@@ -107,7 +107,7 @@ def test_a_list_of_observations_in_one_file_is_read(tmp_path: Path, native) -> N
         (lambda d: _write(d / "broken.zip", "PK\x03\x04 not really"), "cannot read"),
         (
             lambda d: _write(d / "half.json", '{"schema": "labkit.observation/1", "lab": "1"}'),
-            "malformed Observation",
+            "half.json: field variant is missing",
         ),
     ],
     ids=["missing", "empty", "bad-json", "not-observation", "bad-zip", "malformed"],
