@@ -504,3 +504,17 @@ def test_labs_readme_lists_every_verdict() -> None:
     for claim_id, check in TUTORIAL.items():
         assert check.verdict.value in rows[claim_id], claim_id
         assert f"「{CLAIMS[claim_id].source}」" in rows[claim_id], claim_id
+
+
+def test_quotes_are_the_tutorials_words() -> None:
+    """Each claim's quote (its parts around "……") stands verbatim in its lab's scripts,
+    which keep the tutorial's code and comments."""
+    from pathlib import Path
+
+    labs = Path(__file__).parent.parent / "labs"
+    for claim in all_claims():
+        if claim.source == "kit":
+            continue
+        text = "".join(p.read_text(encoding="utf-8") for p in labs.glob(f"{claim.lab}_*.py"))
+        for part in filter(None, claim.source.split("……")):
+            assert part in text, (claim.id, part)
