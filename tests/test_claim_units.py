@@ -481,6 +481,8 @@ def test_texts_complete() -> None:
         for method in claim.methods:
             why = text["why"][method]
             assert why["zh"] and why["en"], (claim_id, method)
+        if claim.source != "kit":
+            assert text["quote"]["zh"] == claim.source and text["quote"]["en"], claim_id
 
 
 def test_tutorial_verdicts() -> None:

@@ -1,7 +1,8 @@
 """Claim texts in both languages, and what each tutorial sentence turned out to be.
 
 ``TEXTS`` is plain data the translation catalogs are built from: for a claim id, its
-statement and a one-line "why" per start method, each in Chinese (the zh-cn Python
+statement, the tutorial sentence it quotes (tutorial claims only; the Chinese is the
+tutorial's own words) and a one-line "why" per start method, each in Chinese (the zh-cn Python
 docs' terms: 启动方法, 守护进程, 互斥锁, 队列) and English. ``TUTORIAL`` marks every
 tutorial sentence a claim checks as confirmed, refuted or platform-dependent, with the
 evidence. Stdlib-only.
@@ -24,6 +25,10 @@ def _same(zh: str, en: str) -> dict[str, Bilingual]:
 
 TEXTS: dict[str, dict[str, dict]] = {
     "seed.start.run_in_parent": {
+        "quote": {
+            "zh": 'p.start()  #相等于p.run（），执行自定义进程的方法',
+            "en": "p.start()  # the same as p.run(): runs the custom process's method",
+        },
         "statement": {
             "zh": "用 p.run() 代替 p.start()：run() 在父进程自己的 pid 中同步执行，不创建任何进程；"
                   "start() 和 run() 并不相同。",
@@ -38,6 +43,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.join.concurrent": {
+        "quote": {
+            "zh": '使用join方法实现并发执行',
+            "en": 'Use the join method to run concurrently.',
+        },
         "statement": {
             "zh": "start() 让三个子进程同时运行，join() 只是等待它们：总耗时约等于最长的 3 秒，"
                   "而不是 6 秒之和。",
@@ -51,6 +60,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.join.serial": {
+        "quote": {
+            "zh": '使用join方法实现并发执行',
+            "en": 'Use the join method to run concurrently.',
+        },
         "statement": {
             "zh": "每个 start() 之后立刻 join()，"
                   "子进程就一个接一个运行：总耗时约为睡眠之和（6 秒），"
@@ -66,6 +79,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.daemon.123_after_main": {
+        "quote": {
+            "zh": '只要main__出现，123就不会出现了',
+            "en": 'Once main__ has appeared, 123 will not appear.',
+        },
         "statement": {
             "zh": "在教程的脚本中，123 仍可能出现在 'main____' 之后（守护进程在主进程代码结束后才被"
                   "退出处理函数终止）：spawn 下从不出现，fork 和 forkserver 下是竞争，报告其频率。",
@@ -92,6 +109,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         },
     },
     "seed.daemon.lives_while_main_runs": {
+        "quote": {
+            "zh": '只要main__出现，123就不会出现了',
+            "en": 'Once main__ has appeared, 123 will not appear.',
+        },
         "statement": {
             "zh": "主进程在 'main____' 之后还运行 2 秒时，守护进程在每种启动方法下都打印 123，"
                   "并在一秒后、'main____' 之后打印 'end'：它在主进程代码结束时死掉，"
@@ -107,6 +128,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.daemon.set_after_start": {
+        "quote": {
+            "zh": '守护进程开启必须在开启进程之前',
+            "en": 'A daemon must be set before the process is started.',
+        },
         "statement": {
             "zh": "在 start() 之后设置 daemon，主进程抛出 AssertionError 'process has already "
                   "started'（退出码 1）；已作为非守护进程启动的子进程仍会运行完。",
@@ -121,6 +146,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.mutex.held_after_error": {
+        "quote": {
+            "zh": '一个进程一个进程的去修改数据文件',
+            "en": 'The processes modify the data file one after another.',
+        },
         "statement": {
             "zh": "只用 acquire()/release() 而没有 "
                   "try/finally 时，持有互斥锁的进程出错会让锁一直被占着："
@@ -136,6 +165,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.queue.put_blocks": {
+        "quote": {
+            "zh": '如果添加值的个数超出队列长度，会发生队列阻塞',
+            "en": "Putting more values than the queue's length blocks the queue.",
+        },
         "statement": {
             "zh": "在已满的 Queue(3) 上 put() 会永远阻塞：后面的代码都不执行，由看门狗结束运行。",
             "en": "put() on a full Queue(3) blocks for ever: nothing after it runs, the watchdog "
@@ -147,6 +180,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.queue.put_timeout": {
+        "quote": {
+            "zh": '发生阻塞的时候等待3秒主动抛出一个异常queue.Full',
+            "en": 'When it blocks, wait 3 seconds, then raise queue.Full.',
+        },
         "statement": {
             "zh": "在已满的队列上 put(block=True, timeout=3) 约 3 秒后抛出 queue.Full。",
             "en": "put(block=True, timeout=3) on a full queue raises queue.Full after about 3 s.",
@@ -158,6 +195,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.queue.get_nowait": {
+        "quote": {
+            "zh": '如果队列为空，会主动抛出一个异常 queue.Empty',
+            "en": 'If the queue is empty, it raises queue.Empty.',
+        },
         "statement": {
             "zh": "在空队列上 get(block=False) 立即抛出 queue.Empty（远少于 1 秒）。",
             "en": "get(block=False) on an empty queue raises queue.Empty at once (well under "
