@@ -230,11 +230,13 @@ COUNTERS: dict[str, list[Counter]] = {
         C("the fork child failed", L10, children(exitcode=1), FORK_LIKE),
         C("the child ran", L10, both(add("child running 1001", 0.2, 1001),
                                      children(exitcode=0)), NOT_FORK),
-        C("no bootstrapping error", L10, drop("bootstrapping"), ("spawn",)),
+        C("no bootstrapping error", L10, drop("bootstrapping"), NOT_FORK),
+        C("main crashed without preload", L10, drop("main done"), NOT_FORK),
     ],
     "kit.guard.pool": [
         C("no result under fork", L10P, drop("pool result"), FORK_LIKE),
         C("a result without the guard", L10P, add("pool result [0, 1, 4, 9]", 0.3), NOT_FORK),
+        C("it ended by itself without preload", L10P, rerun(timed_out=False), NOT_FORK),
     ],
     "kit.reimport.module_code": [
         C("one run too many", ("11", "base"),
@@ -520,3 +522,23 @@ def test_quotes_are_the_tutorials_words() -> None:
         text = "".join(p.read_text(encoding="utf-8") for p in labs.glob(f"{claim.lab}_*.py"))
         for part in filter(None, claim.source.split("……")):
             assert part in text, (claim.id, part)
+
+
+def _server_died(method: str, variant: str) -> Observation:
+    """3.14.8: the fork server dies preloading the unguarded script; start() fails."""
+    r = synth.Run("10", variant, method, python="3.14.8")
+    r.traceback("RuntimeError: An attempt has been made to start a new process before the "
+                "current process has finished its bootstrapping phase.", 0.2, SERVER)
+    r.traceback("ConnectionResetError: [Errno 104] Connection reset by peer", 0.25)
+    return r.build(exit_code=1)
+
+
+@pytest.mark.parametrize("claim_id", ["kit.guard.unguarded", "kit.guard.pool"])
+def test_unguarded_under_a_preloading_fork_server(claim_id: str) -> None:
+    claim = CLAIMS[claim_id]
+    variant = "base" if claim_id.endswith("unguarded") else "pool"
+    died = _server_died("forkserver", variant)
+    assert claim.judge(Evidence([died]), "forkserver").status == Status.PASS
+    like_spawn = dataclassed(synth.GOOD[("10", variant)]("forkserver"),
+                             python={"version": "3.14.8"})
+    assert claim.judge(Evidence([like_spawn]), "forkserver").status == Status.FAIL
