@@ -129,6 +129,12 @@ COUNTERS: dict[str, list[Counter]] = {
         C("alive a second later", L04N, retext("1s later: False", "1s later: True")),
         C("the tutorial lab printed True twice", L04, retext("False", "True")),
     ],
+    "seed.terminate.dies_quickly": [
+        C("dead only after a second", ("04", "poll"),
+          replace_run(lambda m: synth.lab04_poll(m, ms=950.0))),
+        C("the poll line is missing", ("04", "poll"), drop("dead after")),
+        C("the child's last print reached", ("04", "poll"), add("2、lqx is done", 3.1, 1001)),
+    ],
     "seed.terminate.exitcode": [
         C("exit code 0", L04, children(exitcode=0)),
         C("the last print reached", L04, add("2、lqx is done", 3.2, 1001)),

@@ -78,6 +78,24 @@ TEXTS: dict[str, dict[str, dict]] = {
             "processes concurrent is start().",
         ),
     },
+    "seed.terminate.dies_quickly": {
+        "quote": {
+            "zh": "杀死进程也是给系统发起一个信号，需要比较长的时间才能把进程杀死",
+            "en": "Killing a process is sending the system a signal; it takes quite a long "
+                  "time until the process is dead.",
+        },
+        "statement": {
+            "zh": "terminate() 之后子进程在几毫秒内就死掉（每毫秒检查一次，远少于 200 毫秒），"
+                  "并不需要很长时间。",
+            "en": "After terminate() the child is dead within milliseconds (well under "
+                  "200 ms, polled every millisecond), not after a long time.",
+        },
+        "why": _same(
+            "SIGTERM（Windows 上是 TerminateProcess）让没有处理它的睡眠子进程立刻结束。",
+            "SIGTERM (TerminateProcess on Windows) ends a sleeping child that does not "
+            "handle it at once.",
+        ),
+    },
     "seed.daemon.123_after_main": {
         "quote": {
             "zh": '只要main__出现，123就不会出现了',
@@ -305,6 +323,10 @@ TUTORIAL: dict[str, TutorialCheck] = {
         "Windows it depends on the patch release."),
     "seed.terminate.dead_later": _check(
         C, "一秒之后子进程已经结束。", "A second later the child is gone."),
+    "seed.terminate.dies_quickly": _check(
+        R, "terminate() 之后子进程几毫秒内就死了：“需要时间”没错，“比较长的时间”不对。",
+        "The child is dead milliseconds after terminate(): \"it takes time\" is right, "
+        "\"quite a long time\" is not."),
     "seed.terminate.exitcode": _check(
         C, "被终止的子进程退出码为 -SIGTERM，最后一行从未打印。",
         "The terminated child's exit code is -SIGTERM; its last line never prints."),
