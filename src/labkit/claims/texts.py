@@ -228,6 +228,71 @@ TEXTS: dict[str, dict[str, dict]] = {
             "_queue.Empty) at once.",
         ),
     },
+    "kit.guard.unguarded": {
+        "statement": {
+            "zh": "没有 __main__ 保护时：fork 下正常；spawn 下子进程因 bootstrapping RuntimeError "
+                  "死亡而父进程继续；forkserver 下 3.13.8 / 3.14.1 之前与 spawn 相同，"
+                  "从这两个版本起 fork 服务器在预加载脚本时死亡，父进程随之失败。",
+            "en": "Without the __main__ guard: works under fork; under spawn the child dies "
+                  "with the bootstrapping RuntimeError and the parent goes on; under "
+                  "forkserver the same before 3.13.8 / 3.14.1, and from then on the fork "
+                  "server dies preloading the script and the parent fails.",
+        },
+        "why": {
+            "fork": {
+                "zh": "fork 出的子进程不会重新导入脚本，所以没有保护的 start() 不会再执行一次。",
+                "en": "A forked child does not import the script again, so the unguarded "
+                      "start() does not run twice.",
+            },
+            "spawn": {
+                "zh": "子进程重新导入脚本，在自己还没启动完成时又执行到 start()。",
+                "en": "The child imports the script again and reaches start() before it has "
+                      "finished starting itself.",
+            },
+            "forkserver": {
+                "zh": "预加载主模块的 fork 服务器（3.13.8+、3.14.1+）自己导入脚本，"
+                      "并死在 start() 上；更早的版本由每个子进程导入，像 spawn 一样失败。",
+                "en": "A fork server that preloads the main module (3.13.8+, 3.14.1+) imports "
+                      "the script itself and dies on its start(); before, each child imports "
+                      "it and fails like spawn's.",
+            },
+            "default": {
+                "zh": "与本平台默认启动方法的表现相同。",
+                "en": "Behaves as the platform's default start method does.",
+            },
+        },
+    },
+    "kit.guard.pool": {
+        "statement": {
+            "zh": "没有保护的 Pool.map 在 fork 下正常，在 spawn 下永远不会结束（由看门狗结束）；"
+                  "forkserver 下 3.13.8 / 3.14.1 之前与 spawn 相同，从这两个版本起父进程立即失败。",
+            "en": "An unguarded Pool.map works under fork and never finishes under spawn (the "
+                  "watchdog ends it); under forkserver the same before 3.13.8 / 3.14.1, and "
+                  "from then on the parent fails at once.",
+        },
+        "why": {
+            "fork": {
+                "zh": "fork 出的工作进程不会重新导入脚本。",
+                "en": "Forked workers do not import the script again.",
+            },
+            "spawn": {
+                "zh": "每个工作进程导入脚本，试图再建进程池而死亡；进程池不停地补充新的工作进程。",
+                "en": "Each worker imports the script, tries to build the pool again and "
+                      "dies; the pool keeps replacing its workers.",
+            },
+            "forkserver": {
+                "zh": "预加载主模块的 fork 服务器（3.13.8+、3.14.1+）导入脚本时死亡，"
+                      "父进程立即失败；更早的版本像 spawn 一样挂起。",
+                "en": "A fork server that preloads the main module (3.13.8+, 3.14.1+) dies "
+                      "importing the script and the parent fails at once; before, it hangs "
+                      "like spawn.",
+            },
+            "default": {
+                "zh": "与本平台默认启动方法的表现相同。",
+                "en": "Behaves as the platform's default start method does.",
+            },
+        },
+    },
     "kit.default.listed_first": {
         "statement": {
             "zh": "get_all_start_methods() "
