@@ -10,16 +10,19 @@ from pathlib import Path
 
 from labkit.errors import UsageError
 
+TEMPLATE_DIR = Path(".labkit") / "exercises"  # where a Classroom template keeps the checks
+
 
 def exercises_dir() -> Path:
-    """``exercises/`` beside ``src/`` in a checkout; ``LABKIT_EXERCISES`` overrides."""
+    """``LABKIT_EXERCISES``; else ``exercises/`` beside ``src/`` in a checkout; else, for an
+    installed kit in a student's repository, ``.labkit/exercises`` of the current folder."""
     env = os.environ.get("LABKIT_EXERCISES")
     if env:
         return Path(env)
     for parent in Path(__file__).resolve().parents:
         if (parent / "exercises" / "guard" / "exercise.toml").is_file():
             return parent / "exercises"
-    return Path.cwd() / "exercises"
+    return Path.cwd() / TEMPLATE_DIR
 
 
 @dataclass(frozen=True)
