@@ -5,6 +5,7 @@ parser by ``add_parsers``, run through ``COMMANDS``; ``labkit report`` gets
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from labkit.errors import ClaimFailed, UsageError
@@ -79,6 +80,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     _lang.utf8_stdout()
     exercise = exercises.load(args.exercise)
     grading.check_file(args.file)
+    say = ("评分中：{f} 在每种启动方式和默认方式下运行（每次最多 {t:.0f} 秒）…" if lang == "zh"
+           else "grading: {f} under every start method and the default (at most {t:.0f} s each)…")
+    print(say.format(f=args.file, t=exercise.timeout), file=sys.stderr, flush=True)
     g = grading.grade(exercise, args.file, container=args.container, student=args.student)
     if args.json:
         grading.write_json(g, args.json)

@@ -156,9 +156,10 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
                 zh = claim_zh.judge(evidence, method, env)
                 status = str(en.status)
                 texts = (en.value, en.detail, zh.value, zh.detail)
-                run = next(o for o in obs if o.requested_start_method == method)
-                voided = bool(checks.dodged(run, method)) and spec.kind != "start_method"
-                if voided:
+                run = next((o for o in obs if o.requested_start_method == method), None)
+                voided = (run is not None and bool(checks.dodged(run, method))
+                          and spec.kind != "start_method")
+                if voided and run is not None:
                     # the run shows another method's behaviour: nothing to score here
                     status = FAIL
                     texts = (*checks.not_observed(run, method, "en"),
