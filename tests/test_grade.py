@@ -230,3 +230,23 @@ def test_in_the_314_image_the_fix_is_full_and_the_starter_is_not(exercise_id: st
     assert fixed.full_marks, [(c.check, c.method, c.value) for c in fixed.failed]
     starter = grading.grade(x, x.starter, container=image_314)
     assert starter.points < starter.max_points
+
+
+@pytest.mark.container
+@pytest.mark.slow
+def test_offline_grading_in_the_classroom_image(image_314: str) -> None:
+    # the hardened classroom shell (no network): its starter below full, a fix full
+    from labkit import images
+
+    tag = images.ensure_classroom(images.engine()).tag
+    args = ["-i" if a == "-it" else a for a in images.classroom_run_args(tag)]  # ends in tag
+    script = ("cat > /tmp/fix.py; labkit grade guard exercises/guard/starter.py --json /tmp/s.json"
+              " >/dev/null; echo starter=$?; labkit grade guard /tmp/fix.py >/dev/null;"
+              " echo fix=$?; python3 -c 'import json; g=json.load(open(\"/tmp/s.json\"));"
+              " print(\"points\", g[\"points\"], g[\"max_points\"])'")
+    r = subprocess.run([*args, "bash", "-c", script], input=(SOLUTIONS / "guard.py")
+                       .read_text(encoding="utf-8"), capture_output=True, text=True, timeout=300)
+    assert "--network" in args and "none" in args
+    assert "starter=1" in r.stdout and "fix=0" in r.stdout, r.stdout + r.stderr
+    points, most = (int(x) for x in r.stdout.split("points", 1)[1].split())
+    assert 0 < points < most
