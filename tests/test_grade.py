@@ -250,3 +250,20 @@ def test_offline_grading_in_the_classroom_image(image_314: str) -> None:
     assert "starter=1" in r.stdout and "fix=0" in r.stdout, r.stdout + r.stderr
     points, most = (int(x) for x in r.stdout.split("points", 1)[1].split())
     assert 0 < points < most
+
+
+def test_container_auto_falls_back_to_native_without_an_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from labkit import images
+    from labkit.errors import EnvironmentUnavailable
+
+    def no_engine() -> None:
+        raise EnvironmentUnavailable("no engine")
+
+    monkeypatch.setattr(images, "engine", no_engine)
+    [plat] = grading.platforms_for(grading.AUTO)
+    assert plat.name.startswith("native")
+    monkeypatch.setattr(images, "engine", lambda: object())
+    [plat] = grading.platforms_for(grading.AUTO)
+    assert not plat.name.startswith("native")
+    assert plat.python in images.pythons()

@@ -27,7 +27,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("file", type=Path, help="the student's Python file")
     g.add_argument("--json", type=Path, help="write the grade (points, checks, evidence)")
     g.add_argument("--junit", type=Path, help="write JUnit XML, one testcase per check")
-    g.add_argument("--container", help="grade inside the kit image of this CPython (3.14, all)")
+    g.add_argument("--container", help="grade inside the hardened kit image of this CPython "
+                   "(3.14, all; auto: where a Docker engine answers, else natively)")
     # own dest: a subparser's default must not overwrite a global --lang
     g.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="feedback language")
     g.add_argument("--student", default="", help="who this is, recorded in the grade JSON")

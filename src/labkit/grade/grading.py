@@ -107,15 +107,34 @@ def check_file(path: Path) -> str:
 JOBS = 4  # the runs of one grade share the machine: each has its own temp folder
 
 
+AUTO = "auto"  # the hardened container where an engine is reachable, else native
+
+
 def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
     from labkit import platforms
 
+    if container == AUTO:
+        container = _reachable_image()
     if not container:
         return [platforms.get("native", jobs=JOBS)]
     from labkit import images
 
     return [platforms.get("container", python=v, jobs=JOBS)
             for v in images.parse_pythons(container)]
+
+
+def _reachable_image() -> str | None:
+    """This interpreter's minor version if a Docker engine answers and a kit image of it
+    exists (or, for another minor, 3.14); None: grade natively under the watchdog."""
+    from labkit import images
+    from labkit.errors import EnvironmentUnavailable
+
+    try:
+        images.engine()
+    except EnvironmentUnavailable:
+        return None
+    minor = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return minor if minor in images.pythons() else "3.14"
 
 
 def plan(exercise: Exercise, path: Path, plat) -> list[RunSpec]:  # type: ignore[no-untyped-def]
