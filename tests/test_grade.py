@@ -23,8 +23,8 @@ SOLUTIONS = Path(__file__).parent / "solutions"
 EXERCISES = exercises.ids()
 LABKIT = [sys.executable, "-m", "labkit"]
 FORCE = "import multiprocessing\nmultiprocessing.set_start_method({!r}, force=True)\n"
-# the method each starter works under: forcing it is the dodge (queue_deadlock works under none)
-WORKS_UNDER = {"pipe_eof": "spawn"}
+# the method each starter works under: forcing it is the dodge
+WORKS_UNDER = {"pipe_eof": "spawn", "queue_deadlock": "spawn"}
 needs_all_methods = pytest.mark.skipif(
     set(runner.available_methods()) != {"fork", "spawn", "forkserver"},
     reason="grading under fork, spawn and forkserver needs a platform that has all three",
@@ -83,10 +83,9 @@ def test_forcing_a_method_scores_below_full(exercise_id: str, tmp_path: Path) ->
     dodge.write_text(FORCE.format(forced) + starter, encoding="utf-8")
     g = _grade(exercise_id, dodge)
     assert g.points < g.max_points
-    if exercise_id != "queue_deadlock":  # it hangs under every method, forced or not
-        caught = {c.method for c in g.failed if c.check == "start_method"}
-        others = {"fork", "spawn", "forkserver"} - {forced}
-        assert others <= caught <= others | {"default"}, caught
+    caught = {c.method for c in g.failed if c.check == "start_method"}
+    others = {"fork", "spawn", "forkserver"} - {forced}
+    assert others <= caught <= others | {"default"}, caught
 
 
 @needs_all_methods
