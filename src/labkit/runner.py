@@ -533,6 +533,13 @@ def _raw_line(raw: RawLine) -> OutputLine:
         )
 
 
+def _platform_default() -> str | None:
+    """The default start method of this interpreter (set_start_method() leaves it)."""
+    from multiprocessing import context
+
+    return getattr(getattr(context._default_context, "_default_context", None), "_name", None)
+
+
 def _child_end(
     died: float | None, left: dict | None, noticed: dict | None
 ) -> tuple[float | None, EndSource | None]:
@@ -635,7 +642,8 @@ def _observe(
     output += [_raw_line(r) for r in execution.raw_lines]
     output.sort(key=lambda o: o.t)
 
-    methods = (by_ev.get(ev.METHODS) or [{}])[0]
+    # A script that never imported multiprocessing reports no methods: this platform's.
+    methods = (by_ev.get(ev.METHODS) or [{"default": _platform_default()}])[0]
     used = (by_ev.get(ev.MAIN_EXIT) or [{}])[0].get("method")
     child_methods = sorted({p.method for p in processes if p.role == Role.CHILD and p.method})
     run_default = methods.get("default") if options.method == "default" else options.method
