@@ -67,6 +67,16 @@ def test_each_child_records_the_method_that_really_made_it(method: str) -> None:
     assert obs.method_chosen_by_script is (method != "spawn" or "forkserver" in METHODS)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_the_requested_method_is_the_default_and_the_list_the_platforms(method: str) -> None:
+    import multiprocessing
+
+    obs = _run(LABS / "16_default_method.py", method)
+    assert obs.exit_code == 0, obs.texts("stderr")
+    assert f"default start method: {method}" in obs.texts()
+    assert f"all start methods: {multiprocessing.get_all_start_methods()}" in obs.texts()
+
+
 # -- the working folder -----------------------------------------------------------------
 
 

@@ -426,16 +426,27 @@ def _watch_exit(pid: int) -> None:
 def _main_setup(context) -> None:  # type: ignore[no-untyped-def]
     """In the script's own interpreter: make the requested start method the default."""
     default_context = context._default_context
+    listed = default_context.get_all_start_methods()
     emit(
         _ev.METHODS,
         default=getattr(getattr(default_context, "_default_context", None), "_name", None),
-        available=default_context.get_all_start_methods(),
+        available=listed,
     )
     method = os.environ.get("LABKIT_START_METHOD", "default")
     if method != "default":
         # The requested method becomes the default, not a fixed choice: the script's own
         # set_start_method(), force=True or get_context() then behave as by hand.
         default_context._default_context = default_context.get_context(method)
+
+        # 3.14+ computes this list from the default: keep the platform's, as a script
+        # that called set_start_method() itself would see.
+        def get_all_start_methods() -> list[str]:
+            return list(listed)
+
+        default_context.get_all_start_methods = get_all_start_methods
+        package = sys.modules.get("multiprocessing")
+        if getattr(package, "get_all_start_methods", None) is not None:  # bound already
+            package.get_all_start_methods = get_all_start_methods  # type: ignore[union-attr]
 
     def at_exit() -> None:
         emit(_ev.MAIN_EXIT, method=default_context.get_start_method(allow_none=True))
