@@ -41,6 +41,11 @@ pathlib.Path(os.environ["HOSTILE_MARKS"], f"ran-{os.getpid()}").touch()
 """
 
 
+def _by_kind(rows: list[tuple]) -> list:  # type: ignore[type-arg]
+    """Parameters whose test id is the case's kind (its first value)."""
+    return [pytest.param(*row, id=row[0]) for row in rows]
+
+
 @dataclass
 class Outcome:
     code: int
@@ -151,7 +156,7 @@ def _dev_full() -> Path:
 
 @pytest.mark.parametrize(
     ("kind", "args", "words"),
-    [
+    _by_kind([
         ("json-dev-full", lambda c, s: ["run", s, "--json", _dev_full()],
          ["--json /dev/full", "No space left"]),
         ("json-a-folder", lambda c, s: ["run", s, "--json", c.root],
@@ -168,8 +173,7 @@ def _dev_full() -> Path:
          ["--json", "is a folder"]),
         ("compare-json-dev-full", lambda c, s: ["compare", s, "--json", _dev_full()],
          ["No space left"]),
-    ],
-    ids=lambda v: v if isinstance(v, str) else "",
+    ]),
 )
 def test_bad_output_path_exits_2_before_running(case: Case, kind: str, args, words) -> None:  # type: ignore[no-untyped-def]
     script = case.script("ok.py")
@@ -181,19 +185,43 @@ def test_bad_output_path_exits_2_before_running(case: Case, kind: str, args, wor
 
 @pytest.mark.parametrize(
     ("kind", "args", "words"),
-    [
+    _by_kind([
         ("md-a-folder", lambda c, f: ["report", f, "--md", c.root], ["--md", "is a folder"]),
         ("html-dev-full", lambda c, f: ["report", f, "--html", _dev_full()], ["No space left"]),
         ("md-and-html-one-file", lambda c, f: ["report", f, "--md", c.root / "r",
                                                "--html", c.root / "r"], ["same file"]),
-    ],
-    ids=lambda v: v if isinstance(v, str) else "",
+    ]),
 )
 def test_bad_report_output_exits_2_before_reading(case: Case, kind: str, args, words) -> None:  # type: ignore[no-untyped-def]
     missing = case.root / "not-read-yet.json"  # reading it would fail differently
     out = case.labkit(*args(case, missing))
     assert out.code == 2, (kind, out.stderr)
     one_line(out, *words)
+
+
+@pytest.mark.parametrize(
+    ("kind", "args", "words"),
+    _by_kind([
+        ("grade-json-dev-full", lambda c, s: ["grade", "guard", s, "--json", _dev_full()],
+         ["--json /dev/full", "No space left"]),
+        ("grade-junit-a-folder", lambda c, s: ["grade", "guard", s, "--junit", c.root],
+         ["--junit", "is a folder"]),
+        ("grade-json-and-junit-one-file", lambda c, s: ["grade", "guard", s, "--json",
+                                                        c.root / "g", "--junit", c.root / "g"],
+         ["same file"]),
+        ("predict-out-a-file", lambda c, s: ["predict", "01", "--answers", "{}", "--out", s],
+         ["--out", "is a file"]),
+        ("gradebook-csv-a-folder", lambda c, s: ["report", "--grades", c.root, "--csv", c.root],
+         ["--csv", "is a folder"]),
+    ]),
+)
+def test_bad_output_of_grade_predict_gradebook_exits_2_first(case: Case, kind: str, args,
+                                                           words) -> None:  # type: ignore[no-untyped-def]
+    script = case.script("student.py")
+    out = case.labkit(*args(case, script))
+    assert out.code == 2, (kind, out.stderr)
+    one_line(out, *words)
+    assert case.ran() == 0, "the student's file ran before the check"
 
 
 def test_good_output_paths_are_accepted_and_written(case: Case) -> None:
