@@ -462,10 +462,10 @@ def test_nan_is_not_a_number_json_allows(case: Case, saved: dict) -> None:
 
 def test_a_zip_bomb_is_stopped_at_the_member_cap(case: Case) -> None:
     bomb = case.root / "bomb.zip"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         with zf.open("runs/a.json", "w") as member:
             block = b" " * (1 << 20)
-            for _ in range(160):  # 160 MiB of spaces, about 160 KB compressed
+            for _ in range(130):  # 130 MiB of spaces, well under 1 MB compressed
                 member.write(block)
     assert bomb.stat().st_size < 1_000_000
     out = case.labkit("report", bomb)
@@ -513,8 +513,9 @@ def test_check_reads_the_artifact_zips_report_reads(case: Case, zip_name: str) -
     assert out.code in (0, 1), out.stderr  # judged: pass, or a claim failed there
     assert "Traceback" not in out.stderr
     assert "passed" in out.stdout
-    report = case.labkit("report", DATA / zip_name, "--md", case.root / "r.md")
-    assert report.code == 0, report.stderr
+    if "container" in zip_name:  # the same zip through report (the slower of the two)
+        report = case.labkit("report", DATA / zip_name, "--md", case.root / "r.md")
+        assert report.code == 0, report.stderr
 
 
 def test_fields_a_newer_kit_adds_are_accepted(case: Case, saved: dict) -> None:
