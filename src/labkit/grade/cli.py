@@ -79,6 +79,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     lang = _lang.choose(args.grade_lang)
     _lang.utf8_stdout()
+    _check_outputs(("--json", args.json), ("--junit", args.junit))
     exercise = exercises.load(args.exercise)
     grading.check_file(args.file)
     say = ("评分中：{f} 在每种启动方式和默认方式下运行（每次最多 {t:.0f} 秒）…" if lang == "zh"
@@ -94,6 +95,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise ClaimFailed(f"{args.exercise}: {g.points}/{g.max_points} "
                           f"({_LABELS[lang]['below']})")
     return 0
+
+
+def _check_outputs(*named: tuple[str, Path | None]) -> None:
+    """Output files writable before the student's code runs (labkit.preflight)."""
+    from labkit import preflight
+
+    for option, path in named:
+        if path is not None:
+            preflight.output_file(path, option)
+    preflight.distinct_outputs(*named)
 
 
 def feedback(g, lang: str) -> str:  # type: ignore[no-untyped-def]
@@ -147,8 +158,11 @@ def feedback(g, lang: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from labkit import preflight
     from labkit.grade import predict
 
+    if not getattr(args, "list", False):
+        preflight.output_folder(args.out, "--out")
     return predict.main(args)
 
 
