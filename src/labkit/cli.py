@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from labkit import __version__, catalogue, observation, runner
+from labkit import __version__, catalogue, i18n, observation, runner
 from labkit.errors import ClaimFailed, Interrupted, LabkitError, UsageError
+from labkit.i18n import _
 from labkit.observation import Observation
 from labkit.sweep import RunSpec
 
@@ -26,14 +27,24 @@ class _Parser(argparse.ArgumentParser):
                          if " " in self.prog else f"{message} (see `labkit --help`)")
 
 
+def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
+                        help=_("language of the output: zh or en (default: from LANG)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"labkit {__version__}")
+    _lang_option(p, None)
+    # --lang also after the command word (`labkit report --lang zh`), without
+    # overriding one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _lang_option(common, argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser("list", help="the labs: id, title (zh/en), variants, claims")
+    sub.add_parser("list", parents=[common], help="the labs: id, title (zh/en), variants, claims")
 
-    r = sub.add_parser("run", help="run a lab id or any script; show and save Observations")
+    r = sub.add_parser("run", parents=[common], help="run a lab id or any script; show and save Observations")
     r.add_argument("target", help="a lab id (03, 03_join) or the path of any Python script")
     r.add_argument("--start-method", "-m", default="default",
                    help="fork, spawn, forkserver, default (the platform's) or all")
@@ -44,16 +55,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
     r.add_argument("--variant", default="base", help="a lab's variant (see `labkit list`)")
 
-    c = sub.add_parser("compare", help="run any script under every method, side by side")
+    c = sub.add_parser("compare", parents=[common], help="run any script under every method, side by side")
     c.add_argument("scripts", nargs="+", type=Path)
     c.add_argument("--timeout", type=float, default=60.0)
     c.add_argument("--container", help="compare inside the kit image of this CPython")
     c.add_argument("--json", type=Path, help="write the Observations to this file")
 
-    k = sub.add_parser("check", help="judge the claims over saved Observations")
+    k = sub.add_parser("check", parents=[common], help="judge the claims over saved Observations")
     k.add_argument("paths", nargs="+", type=Path)
 
-    rep = sub.add_parser("report", help="merge Observations of many platforms into a report")
+    rep = sub.add_parser("report", parents=[common], help="merge Observations of many platforms into a report")
     from labkit.report import add_arguments
 
     add_arguments(rep)
@@ -273,11 +284,26 @@ COMMANDS = {
 }
 
 
+def _language_in(argv: Sequence[str]) -> str | None:
+    """The --lang value, read before parsing so help and parse errors use it too."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     # Ctrl-C must end runs cleanly even when started with SIGINT ignored (nohup, `&`).
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        early = _language_in(args_list)
+        if early in i18n.LANGUAGES:
+            i18n.set_language(early)
+        args = build_parser().parse_args(args_list)
+        i18n.set_language(args.lang)
         code = COMMANDS[args.command](args)
     except KeyboardInterrupt:
         err = Interrupted("interrupted: the run's processes were ended")

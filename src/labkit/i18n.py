@@ -1,0 +1,220 @@
+"""Two languages, one source of truth: gettext ``.po`` catalogs read at run time.
+
+``_(msgid)`` translates into the chosen language; ``set_language("zh" | "en")`` chooses
+it (the CLI's ``--lang``); without a choice the locale decides: the first of ``LC_ALL``,
+``LC_MESSAGES``, ``LANG`` that is set, ``zh*`` meaning Chinese, anything else English.
+
+Plain interface strings use the English text as msgid and need only the Chinese
+catalog. Longer texts owned by data (a claim's statement, its tutorial quote, the
+"why" per start method) are keyed, e.g. ``claim:seed.join.concurrent:statement``,
+and live in both catalogs so a translator has every sentence in one place.
+
+Why the ``.po`` is parsed here rather than compiled to ``.mo``: the catalog stays the
+one file people edit, nothing generated can drift from it, no build step is needed
+inside a bare container, and the reader is short. Stdlib-only (claims use it too).
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "labkit"
+LANGUAGES = ("en", "zh")
+CATALOG_DIRS = {"zh": "zh_CN", "en": "en"}  # language -> folder under locale/
+_LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+_chosen: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message of a catalog."""
+
+    msgid: str
+    msgstr: str
+    plural: str = ""  # msgid_plural, when the entry has plural forms
+    forms: tuple[str, ...] = ()  # msgstr[0], msgstr[1], ...
+    fuzzy: bool = False
+    line: int = 0
+
+
+def locale_dir() -> Path:
+    return Path(__file__).resolve().parent / "locale"
+
+
+def catalog_path(lang: str) -> Path:
+    return locale_dir() / CATALOG_DIRS[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def _unquote(token: str, path: Path, line: int) -> str:
+    token = token.strip()
+    if not (len(token) >= 2 and token[0] == token[-1] == '"'):
+        raise ValueError(f"{path}:{line}: expected a quoted string, got {token!r}")
+    # PO strings use C escapes (\n, \t, \", \\), which Python string literals share.
+    value = ast.literal_eval(token)
+    assert isinstance(value, str)
+    return value
+
+
+def read_po(path: Path) -> list[Entry]:
+    """The entries of a ``.po`` file (header excluded), obsolete ``#~`` ones skipped."""
+    entries: list[Entry] = []
+    fields: dict[str, str] = {}
+    current: str | None = None
+    fuzzy = False
+    start = 0
+
+    def flush() -> None:
+        nonlocal fields, fuzzy, current
+        if "msgid" in fields:
+            forms = tuple(fields[k] for k in sorted(
+                (k for k in fields if k.startswith("msgstr[")),
+                key=lambda k: int(k[7:-1])))
+            entry = Entry(fields["msgid"], fields.get("msgstr", forms[0] if forms else ""),
+                          fields.get("msgid_plural", ""), forms, fuzzy, start)
+            if entry.msgid:  # the header is the entry with an empty msgid
+                entries.append(entry)
+        fields, fuzzy, current = {}, False, None
+
+    text = path.read_text(encoding="utf-8")
+    for number, raw in enumerate(text.splitlines(), 1):
+        ln = raw.strip()
+        if not ln:
+            flush()
+            continue
+        if ln.startswith("#"):
+            if ln.startswith("#,") and "fuzzy" in ln:
+                if "msgid" in fields:
+                    flush()
+                fuzzy = True
+            continue
+        if ln.startswith('"'):
+            if current is None:
+                raise ValueError(f"{path}:{number}: a continuation line outside an entry")
+            fields[current] += _unquote(ln, path, number)
+            continue
+        keyword, _sep, rest = ln.partition(" ")
+        if keyword == "msgid" and "msgid" in fields:
+            flush()
+        if keyword not in ("msgctxt", "msgid", "msgid_plural", "msgstr") and not (
+            keyword.startswith("msgstr[") and keyword.endswith("]")
+        ):
+            raise ValueError(f"{path}:{number}: unknown keyword {keyword!r}")
+        if keyword in ("msgctxt", "msgid") and not fields:
+            start = number
+        current = keyword
+        fields[keyword] = _unquote(rest, path, number)
+    flush()
+    return entries
+
+
+class PoTranslations(gettext.NullTranslations):
+    """A gettext translation object over the entries of one ``.po`` file."""
+
+    def __init__(self, entries: list[Entry], lang: str,
+                 fallback: gettext.NullTranslations | None = None) -> None:
+        super().__init__()
+        self.lang = lang
+        self._singular: dict[str, str] = {}
+        self._plural: dict[str, tuple[str, ...]] = {}
+        for e in entries:
+            if e.fuzzy:
+                continue
+            if e.plural and any(e.forms):
+                self._plural[e.msgid] = e.forms
+            elif e.msgstr:
+                self._singular[e.msgid] = e.msgstr
+        if fallback is not None:
+            self.add_fallback(fallback)
+
+    def gettext(self, message: str) -> str:
+        if message in self._singular:
+            return self._singular[message]
+        return self._fallback.gettext(message) if self._fallback else message
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        forms = self._plural.get(msgid1)
+        if forms:
+            # Chinese has one form; English two (n == 1 or not).
+            index = 0 if self.lang == "zh" else int(n != 1)
+            return forms[min(index, len(forms) - 1)]
+        if self._fallback:
+            return self._fallback.ngettext(msgid1, msgid2, n)
+        return msgid1 if n == 1 else msgid2
+
+    def has(self, message: str) -> bool:
+        return message in self._singular or message in self._plural
+
+
+@cache
+def translations(lang: str) -> PoTranslations:
+    """The catalog of ``lang``; Chinese falls back to English, English to the msgid."""
+    english = PoTranslations(_entries("en"), "en") if catalog_path("en").exists() else None
+    if lang == "en":
+        return english or PoTranslations([], "en")
+    return PoTranslations(_entries(lang), lang, fallback=english)
+
+
+def _entries(lang: str) -> list[Entry]:
+    path = catalog_path(lang)
+    return read_po(path) if path.exists() else []
+
+
+def normalize(lang: str) -> str:
+    """"zh", "zh_CN.UTF-8", "zh-Hans" -> "zh"; "en", "en_US" -> "en"; else ValueError."""
+    key = lang.strip().lower().replace("-", "_")
+    for code in LANGUAGES:
+        if key == code or key.startswith(code + "_") or key.startswith(code + "."):
+            return code
+    raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
+
+
+def language_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """The language the locale asks for: the first set of LC_ALL, LC_MESSAGES, LANG."""
+    env = os.environ if environ is None else environ
+    for var in _LOCALE_VARS:
+        value = env.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(lang: str | None) -> str:
+    """Choose the language ("zh" | "en" or a locale name); None: back to the locale's."""
+    global _chosen
+    _chosen = None if lang is None else normalize(lang)
+    return language()
+
+
+def language() -> str:
+    return _chosen if _chosen is not None else language_from_env()
+
+
+def _(message: str) -> str:
+    return translations(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation where it is defined; translate it where shown."""
+    return message
+
+
+def has_key(key: str, lang: str | None = None) -> bool:
+    """True if the catalog of ``lang`` (default: the chosen one) holds ``key`` itself."""
+    return translations(lang or language()).has(key)
+
+
+def text(key: str, default: str = "") -> str:
+    """A keyed text (``claim:<id>:statement``) in the chosen language, else ``default``."""
+    value = translations(language()).gettext(key)
+    return default if value == key else value

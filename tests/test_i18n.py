@@ -1,0 +1,148 @@
+"""Two languages: the catalogs, the choice of language, and that nothing lacks a translation."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from labkit import i18n
+
+SRC = Path(i18n.__file__).resolve().parent
+MARKERS = {"_", "N_"}
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    yield
+    i18n.set_language(None)
+
+
+def msgids_in_source() -> dict[str, str]:
+    """Every literal passed to _() or N_() under src/labkit: msgid -> where."""
+    found: dict[str, str] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in MARKERS and node.args):
+                arg = node.args[0]
+                where = f"{path.relative_to(SRC)}:{node.lineno}"
+                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), (
+                    f"{where}: _() needs a string literal, so the catalog can hold it")
+                found.setdefault(arg.value, where)
+    return found
+
+
+# -- the reader ----------------------------------------------------------------------
+
+
+def test_read_po_handles_continuations_escapes_plurals_and_fuzzy(tmp_path):
+    po = tmp_path / "x.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: zh_CN\\n"\n\n'
+        '# a comment\nmsgid "two "\n"lines"\nmsgstr "两"\n"行"\n\n'
+        'msgid "say \\"hi\\"\\n"\nmsgstr "说\\t“你好”"\n\n'
+        '#, fuzzy\nmsgid "unsure"\nmsgstr "不确定"\n\n'
+        'msgid "{n} run"\nmsgid_plural "{n} runs"\nmsgstr[0] "{n} 次运行"\n\n'
+        '#~ msgid "gone"\n#~ msgstr "已删"\n',
+        encoding="utf-8")
+    entries = {e.msgid: e for e in i18n.read_po(po)}
+    assert set(entries) == {"two lines", 'say "hi"\n', "unsure", "{n} run"}
+    assert entries["two lines"].msgstr == "两行"
+    assert entries['say "hi"\n'].msgstr == "说\t“你好”"
+    assert entries["unsure"].fuzzy
+    t = i18n.PoTranslations(list(entries.values()), "zh")
+    assert t.gettext("unsure") == "unsure"  # fuzzy entries are not used
+    assert t.ngettext("{n} run", "{n} runs", 5) == "{n} 次运行"
+    assert t.gettext("absent") == "absent"
+
+
+def test_read_po_rejects_a_broken_file(tmp_path):
+    po = tmp_path / "bad.po"
+    po.write_text('msgid "a"\nmsgstr unquoted\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.po:2"):
+        i18n.read_po(po)
+
+
+# -- choosing the language -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("env", "lang"), [
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LANG": "zh_TW.UTF-8"}, "zh"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LANG": "C.UTF-8"}, "en"),
+    ({}, "en"),
+    ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),  # LC_ALL wins
+    ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LC_ALL": "", "LANG": "zh_CN.UTF-8"}, "zh"),  # empty means unset
+])
+def test_language_from_the_locale(env, lang):
+    assert i18n.language_from_env(env) == lang
+
+
+def test_set_language_overrides_the_locale_and_none_restores_it(monkeypatch):
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    assert i18n.language() == "zh"
+    assert i18n.set_language("en") == "en"
+    assert i18n.set_language("zh_CN.UTF-8") == "zh"
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    assert i18n.set_language(None) == "en"
+    with pytest.raises(ValueError, match="unknown language"):
+        i18n.set_language("fr")
+
+
+def test_underscore_translates_in_the_chosen_language():
+    msgid = "language of the output: zh or en (default: from LANG)"
+    i18n.set_language("zh")
+    assert i18n._(msgid) != msgid and "语言" in i18n._(msgid)
+    i18n.set_language("en")
+    assert i18n._(msgid) == msgid
+
+
+# -- completeness ---------------------------------------------------------------------
+
+
+def untranslated(source: dict[str, str], entries: list[i18n.Entry]) -> list[str]:
+    """msgids of the source with no usable translation: absent, empty or fuzzy."""
+    catalog = {e.msgid: e for e in entries}
+    return [f"{where}: {m!r}" for m, where in source.items()
+            if m not in catalog or catalog[m].fuzzy
+            or not (catalog[m].msgstr or any(catalog[m].forms))]
+
+
+def test_every_user_facing_string_has_a_chinese_translation():
+    source = msgids_in_source()
+    assert source, "few _() calls found: the extractor is broken"
+    missing = untranslated(source, i18n.read_po(i18n.catalog_path("zh")))
+    assert not missing, "untranslated:\n" + "\n".join(missing)
+
+
+def test_the_checker_reports_absent_empty_and_fuzzy_translations():
+    source = {"a": "x.py:1", "b": "x.py:2", "c": "x.py:3", "d": "x.py:4"}
+    entries = [i18n.Entry("a", "甲"), i18n.Entry("b", ""), i18n.Entry("c", "丙", fuzzy=True)]
+    assert untranslated(source, entries) == ["x.py:2: 'b'", "x.py:3: 'c'", "x.py:4: 'd'"]
+
+
+def test_catalogs_have_no_duplicates_and_keyed_texts_are_in_both():
+    keyed: dict[str, set[str]] = {}
+    for lang in i18n.LANGUAGES:
+        ids = [e.msgid for e in i18n.read_po(i18n.catalog_path(lang))]
+        dupes = {m for m in ids if ids.count(m) > 1}
+        assert not dupes, f"{lang}: duplicate msgids {dupes}"
+        keyed[lang] = {m for m in ids if m.startswith("claim:")}
+    assert keyed["zh"] == keyed["en"], (
+        f"keyed texts in one language only: {keyed['zh'] ^ keyed['en']}")
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None,
+                    reason="GNU gettext's msgfmt is not installed: the format check needs it")
+def test_catalogs_pass_gnu_msgfmt_check(tmp_path):
+    for lang in i18n.LANGUAGES:
+        out = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / f"{lang}.mo"),
+                              str(i18n.catalog_path(lang))], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
