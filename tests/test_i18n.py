@@ -118,7 +118,7 @@ def untranslated(source: dict[str, str], entries: list[i18n.Entry]) -> list[str]
 def test_every_user_facing_string_has_a_chinese_translation():
     source = msgids_in_source()
     assert source, "few _() calls found: the extractor is broken"
-    missing = untranslated(source, i18n.read_po(i18n.catalog_path("zh")))
+    missing = untranslated(source, i18n.entries("zh"))
     assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
@@ -131,7 +131,7 @@ def test_the_checker_reports_absent_empty_and_fuzzy_translations():
 def test_catalogs_have_no_duplicates_and_keyed_texts_are_in_both():
     keyed: dict[str, set[str]] = {}
     for lang in i18n.LANGUAGES:
-        ids = [e.msgid for e in i18n.read_po(i18n.catalog_path(lang))]
+        ids = [e.msgid for e in i18n.entries(lang)]
         dupes = {m for m in ids if ids.count(m) > 1}
         assert not dupes, f"{lang}: duplicate msgids {dupes}"
         keyed[lang] = {m for m in ids if m.startswith("claim:")}
@@ -143,6 +143,64 @@ def test_catalogs_have_no_duplicates_and_keyed_texts_are_in_both():
                     reason="GNU gettext's msgfmt is not installed: the format check needs it")
 def test_catalogs_pass_gnu_msgfmt_check(tmp_path):
     for lang in i18n.LANGUAGES:
-        out = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / f"{lang}.mo"),
-                              str(i18n.catalog_path(lang))], capture_output=True, text=True)
-        assert out.returncode == 0, out.stderr
+        for path in i18n.catalog_paths(lang):
+            out = subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "x.mo"), str(path)],
+                                 capture_output=True, text=True)
+            assert out.returncode == 0, out.stderr
+
+
+# -- what each claim says -------------------------------------------------------------
+
+
+def claim_texts_missing(claims, catalogs: dict[str, set[str]]) -> list[str]:
+    """Keys a claim needs (statement, quote if from the tutorial, why per method) that a
+    language's catalog lacks."""
+    missing = []
+    for claim in claims:
+        keys = [i18n.claim_key(claim.id, "statement")]
+        keys += [i18n.claim_key(claim.id, "quote")] if claim.source != "kit" else []
+        keys += [i18n.claim_key(claim.id, "why", m) for m in claim.methods]
+        missing += [f"{lang}: {k}" for lang, have in catalogs.items() for k in keys
+                    if k not in have]
+    return missing
+
+
+def _translated(lang: str) -> set[str]:
+    return {e.msgid for e in i18n.entries(lang) if e.msgstr and not e.fuzzy}
+
+
+def test_every_claim_says_its_statement_quote_and_why_in_both_languages():
+    from labkit.claims import all_claims
+
+    catalogs = {lang: _translated(lang) for lang in i18n.LANGUAGES}
+    missing = claim_texts_missing(all_claims(), catalogs)
+    assert not missing, "add to locale/*/LC_MESSAGES/claims.po:\n" + "\n".join(missing)
+
+
+def test_a_claim_without_texts_is_reported():
+    from labkit.claims import Claim
+
+    new = Claim("kit.new.one", "99", "kit", "A new claim.", lambda ev, m: None,  # type: ignore
+                methods=("spawn",))
+    catalogs = {lang: _translated(lang) for lang in i18n.LANGUAGES}
+    assert claim_texts_missing([new], catalogs) == [
+        "en: claim:kit.new.one:statement", "en: claim:kit.new.one:why:spawn",
+        "zh: claim:kit.new.one:statement", "zh: claim:kit.new.one:why:spawn"]
+
+
+def test_the_chinese_quote_is_the_tutorials_own_sentence():
+    from labkit.claims import all_claims
+
+    i18n.set_language("zh")
+    for claim in all_claims():
+        if claim.source != "kit":
+            assert i18n.claim_text(claim.id, "quote") == claim.source, claim.id
+
+
+def test_no_keyed_text_belongs_to_a_claim_that_does_not_exist():
+    from labkit.claims import all_claims
+
+    ids = {c.id for c in all_claims()}
+    stale = {m.split(":")[1] for m in _translated("en") | _translated("zh")
+             if m.startswith("claim:")} - ids
+    assert not stale, f"texts of claims that no longer exist: {sorted(stale)}"

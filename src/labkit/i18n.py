@@ -4,10 +4,15 @@
 it (the CLI's ``--lang``); without a choice the locale decides: the first of ``LC_ALL``,
 ``LC_MESSAGES``, ``LANG`` that is set, ``zh*`` meaning Chinese, anything else English.
 
-Plain interface strings use the English text as msgid and need only the Chinese
-catalog. Longer texts owned by data (a claim's statement, its tutorial quote, the
-"why" per start method) are keyed, e.g. ``claim:seed.join.concurrent:statement``,
-and live in both catalogs so a translator has every sentence in one place.
+Each language folder ``locale/<lang>/LC_MESSAGES/`` holds two catalogs, read as one:
+
+- ``labkit.po``: interface strings; the msgid is the English text, so only the
+  Chinese catalog needs them.
+- ``claims.po``: what each claim says, keyed by claim id, in both languages:
+  ``claim:<id>:statement`` (the checkable sentence), ``claim:<id>:quote`` (the
+  tutorial's sentence it checks; kit claims have none) and ``claim:<id>:why:<method>``
+  (one line: why the outcome under that start method is what it is). A test fails
+  when a claim lacks any of them in either language.
 
 Why the ``.po`` is parsed here rather than compiled to ``.mo``: the catalog stays the
 one file people edit, nothing generated can drift from it, no build step is needed
@@ -48,8 +53,13 @@ def locale_dir() -> Path:
     return Path(__file__).resolve().parent / "locale"
 
 
-def catalog_path(lang: str) -> Path:
-    return locale_dir() / CATALOG_DIRS[lang] / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(lang: str, domain: str = DOMAIN) -> Path:
+    return locale_dir() / CATALOG_DIRS[lang] / "LC_MESSAGES" / f"{domain}.po"
+
+
+def catalog_paths(lang: str) -> list[Path]:
+    """Every catalog of a language (labkit.po, claims.po), read as one."""
+    return sorted((locale_dir() / CATALOG_DIRS[lang] / "LC_MESSAGES").glob("*.po"))
 
 
 def _unquote(token: str, path: Path, line: int) -> str:
@@ -155,15 +165,14 @@ class PoTranslations(gettext.NullTranslations):
 @cache
 def translations(lang: str) -> PoTranslations:
     """The catalog of ``lang``; Chinese falls back to English, English to the msgid."""
-    english = PoTranslations(_entries("en"), "en") if catalog_path("en").exists() else None
+    english = PoTranslations(entries("en"), "en")
     if lang == "en":
-        return english or PoTranslations([], "en")
-    return PoTranslations(_entries(lang), lang, fallback=english)
+        return english
+    return PoTranslations(entries(lang), lang, fallback=english)
 
 
-def _entries(lang: str) -> list[Entry]:
-    path = catalog_path(lang)
-    return read_po(path) if path.exists() else []
+def entries(lang: str) -> list[Entry]:
+    return [e for path in catalog_paths(lang) for e in read_po(path)]
 
 
 def normalize(lang: str) -> str:
@@ -212,6 +221,16 @@ def N_(message: str) -> str:
 def has_key(key: str, lang: str | None = None) -> bool:
     """True if the catalog of ``lang`` (default: the chosen one) holds ``key`` itself."""
     return translations(lang or language()).has(key)
+
+
+def claim_key(claim_id: str, part: str, method: str | None = None) -> str:
+    """``claim:<id>:statement`` | ``claim:<id>:quote`` | ``claim:<id>:why:<method>``."""
+    return f"claim:{claim_id}:{part}" + (f":{method}" if method else "")
+
+
+def claim_text(claim_id: str, part: str, method: str | None = None, default: str = "") -> str:
+    """What a claim says (statement, quote, why under a method) in the chosen language."""
+    return text(claim_key(claim_id, part, method), default)
 
 
 def text(key: str, default: str = "") -> str:
