@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", type=Path, help="write one Observation file per run here")
     r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
     r.add_argument("--variant", default="base", help="a lab's variant (see `labkit list`)")
+    r.add_argument("--full", action="store_true",
+                   help=_("show tracebacks in full (default: exception, message and your line)"))
 
     c = sub.add_parser("compare", parents=[common], help="run any script under every method, side by side")
     c.add_argument("scripts", nargs="+", type=Path)
@@ -207,8 +209,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = _console()
     if lab != "all":
         for o in observations:
-            out.print(show.observation_view(o))
-            out.print(show.process_view(o))
+            out.print(show.observation_view(o, full=args.full))
+            out.print(show.process_view(o, full=args.full))
     if is_lab:
         from labkit.claims import judge_all
 
