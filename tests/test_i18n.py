@@ -31,9 +31,10 @@ def msgids_in_source() -> dict[str, str]:
                     and node.func.id in MARKERS and node.args):
                 arg = node.args[0]
                 where = f"{path.relative_to(SRC)}:{node.lineno}"
-                assert isinstance(arg, ast.Constant) and isinstance(arg.value, str), (
-                    f"{where}: _() needs a string literal, so the catalog can hold it")
-                found.setdefault(arg.value, where)
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    found.setdefault(arg.value, where)
+                else:  # _(variable) translates a literal marked N_() where it is defined
+                    assert node.func.id == "_", f"{where}: N_() needs a string literal"
     return found
 
 

@@ -138,8 +138,9 @@ def failures(o: Observation) -> list[Failure]:
             continue
         # Inside a block: frames and code are indented; the exception line is not; its
         # message may go on over indented or empty lines. Anything else ends the block.
-        has_exception = any(x.text and not x.text[0].isspace() and x.text != TRACEBACK
-                            and x.text not in CHAINED for x in block)
+        last = max(i for i, x in enumerate(block) if x.text == TRACEBACK)
+        has_exception = any(x.text and not x.text[0].isspace() and x.text not in CHAINED
+                            for x in block[last + 1:])
         if text.strip() in CHAINED or not text or text[0].isspace():
             block.append(ln)
         elif not has_exception:

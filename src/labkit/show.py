@@ -208,7 +208,7 @@ def _t(x: float | None) -> str:
 def _ending(p: ProcessRecord, fail: failures_mod.Failure | None) -> Text:
     kind, code = failures_mod.exit_words(p.exitcode)
     if kind == "signal":
-        return Text(_("killed ({signal})").format(signal=code), style="yellow")
+        return Text(_("killed by {signal}").format(signal=code), style="yellow")
     if kind == "exit" and code != "0":
         word = fail.exc_type if fail else _("exit {code}").format(code=code)
         return Text(f"{code} {word}" if fail else word, style="red")
@@ -222,22 +222,28 @@ def process_view(o: Observation, full: bool = False) -> RenderableType:
     failed process, its exception and the line of the script that raised it."""
     fails = failures_mod.failures(o)
     last_fail = {f.pid: f for f in fails}
+    # The method that made the children is in the run's title; a column only when a
+    # process was made otherwise (a script choosing its own context), to keep 80 columns.
+    methods = {p.method for p in o.processes if p.method}
+    with_method = bool(methods - {o.start_method})
     table = Table(box=box.SIMPLE_HEAD, title=_("processes"), title_justify="left",
                   title_style="bold", padding=(0, 1), show_edge=False)
     table.add_column(_("pid"), justify="right", no_wrap=True)
     table.add_column(_("ppid"), justify="right", no_wrap=True)
-    # Who, method and end never wrap (rich shrinks only wrapping columns); the times do.
-    table.add_column(_("who"), no_wrap=True, max_width=18, overflow="ellipsis")
-    table.add_column(_("method"), no_wrap=True)
+    # Roles never wrap (rich shrinks only wrapping columns); a long child name folds.
+    table.add_column(_("who"), overflow="fold", min_width=16)
+    if with_method:
+        table.add_column(_("method"), no_wrap=True)
     table.add_column(_("alive (s)"), no_wrap=True)
     table.add_column(_("latency (ms)"), justify="right", overflow="fold", min_width=7)
-    table.add_column(_("end"), no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column(_("end"), overflow="fold")
     for p in o.processes:
         lat = (p.started_t - p.start_requested_t if p.role == "child"
                and p.started_t is not None and p.start_requested_t is not None else None)
-        table.add_row(str(p.pid), str(p.ppid or "—"), _who(p), p.method or "—",
-                      f"{_t(p.started_t)}–{_t(p.ended_t)}", _ms(lat) if p.role == "child" else "",
-                      _ending(p, last_fail.get(p.pid)))
+        cells = [str(p.pid), str(p.ppid or "—"), _who(p)]
+        cells += [p.method or "—"] if with_method else []
+        cells += [f"{_t(p.started_t)}–{_t(p.ended_t)}", _ms(lat) if p.role == "child" else ""]
+        table.add_row(*cells, _ending(p, last_fail.get(p.pid)))
     parts: list[RenderableType] = [table]
     parts += [failure_view(f, o, full) for f in fails]
     return Group(*parts)

@@ -1,0 +1,232 @@
+"""The student's view: tables at 80 and 120 columns, in Chinese and English, five
+outcomes told apart, values in words, tracebacks read as by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import signal
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from labkit import i18n, show
+from labkit.claims import Verdict, all_claims, judge_all
+from labkit.failures import failures
+from labkit.observation import Observation, OutputLine, ProcessRecord
+from labkit.report import load
+
+DATA = Path(__file__).parent / "data"
+WIDTHS = (80, 120)
+
+
+@pytest.fixture(autouse=True)
+def _restore_language():
+    yield
+    i18n.set_language(None)
+
+
+@pytest.fixture(scope="module")
+def observations() -> list[Observation]:
+    return list(load([DATA / "observations-linux-py3.11.zip"]).observations)
+
+
+def render(renderable, width: int) -> list[str]:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, highlight=False).print(renderable)
+    return out.getvalue().splitlines()
+
+
+def assert_fits(lines: list[str], width: int) -> None:
+    wide = [(cell_len(x), x) for x in lines if cell_len(x) > width]
+    assert not wide, f"{len(wide)} lines wider than {width}: {wide[:3]}"
+
+
+def one(observations, lab: str, variant: str, method: str) -> Observation:
+    return next(o for o in observations if (o.lab, o.variant, o.requested_start_method)
+                == (lab, variant, method))
+
+
+# -- width ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_run_view_fits_and_keeps_its_key_words(observations, width, lang):
+    i18n.set_language(lang)
+    for o in observations:
+        lines = render(show.observation_view(o), width) + render(show.process_view(o), width)
+        assert_fits(lines, width)
+        text = "\n".join(lines)
+        assert f"{o.lab} [{o.variant}]" in text  # the title keeps its brackets
+        for p in o.processes:
+            assert str(p.pid) in text
+            if p.exitcode is not None and p.exitcode < 0:  # how it ended, never cut
+                assert signal.Signals(-p.exitcode).name in text.replace("\n", "")
+    forkserver = one(observations, "02", "base", "forkserver")
+    text = "\n".join(render(show.process_view(forkserver), width))
+    assert ("fork 服务器" if lang == "zh" else "fork server") in text
+    assert ("资源跟踪器" if lang == "zh" else "resource tracker") in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_claims_view_fits_and_shows_every_sentence(observations, width, lang):
+    i18n.set_language(lang)
+    verdicts = judge_all(observations)
+    lines = render(show.verdict_table(verdicts, "claims"), width)
+    assert_fits(lines, width)
+    text = "".join(x.strip() for x in lines)  # sentences may wrap anywhere
+    for claim in {v.claim for v in verdicts}:
+        statement = i18n.claim_text(claim, "statement")
+        assert statement.replace(" ", "") in text.replace(" ", ""), claim
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_compare_and_list_fit(observations, width):
+    runs = [o for o in observations if o.lab == "10" and o.variant == "base"]
+    assert_fits(render(show.compare_table(runs), width), width)
+
+
+def test_a_too_wide_line_is_caught():
+    # Counter-example for the width check itself: a CJK line counts double.
+    with pytest.raises(AssertionError, match="wider than 80"):
+        assert_fits(["汉" * 41], 80)
+    assert_fits(["汉" * 40], 80)
+
+
+def test_console_width_follows_columns_when_piped(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "93")
+    assert show.console().width == 93
+    monkeypatch.delenv("COLUMNS")
+    assert show.console().width == 80  # not a terminal, no COLUMNS: 80, not 160
+
+
+# -- outcomes and values -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_five_outcomes_differ_without_colour(lang):
+    i18n.set_language(lang)
+    claim = all_claims()[0]
+    statuses = ["pass", "fail", "race", "not_applicable", "not_run"]
+    verdicts = [Verdict(claim.id, m, "env", s, "v", "d")  # type: ignore[arg-type]
+                for m, s in zip(("fork", "spawn", "forkserver", "default", "x"), statuses,
+                                strict=True)]
+    lines = render(show.verdict_table(verdicts), 80)
+    marks = []
+    for method in ("fork", "spawn", "forkserver", "default", "x"):
+        row = next(x for x in lines if x.strip().startswith(method + " "))
+        marks.append(row.split(method, 1)[1].split("v")[0].strip())
+    assert len(set(marks)) == 5, marks
+    assert all(m[0] in "✓✗≈–○" and len(m) > 2 for m in marks), marks  # symbol and word
+    summary = show.summary_line(verdicts)
+    assert all(show.outcome(s)[1] in summary for s in statuses)
+
+
+def test_failing_outcomes_say_why_and_passing_ones_do_not():
+    claim = next(c for c in all_claims() if c.id == "seed.isolation.n")
+    i18n.set_language("zh")
+    fail = Verdict(claim.id, "spawn", "", "fail", "child n=['1']", "")  # type: ignore[arg-type]
+    ok = Verdict(claim.id, "fork", "", "pass", "child n=['0']", "")  # type: ignore[arg-type]
+    text = "\n".join(render(show.verdict_table([fail, ok]), 80))
+    why = i18n.claim_text(claim.id, "why", "spawn")
+    assert why[:10] in text
+    assert i18n.claim_text(claim.id, "why", "fork")[:10] not in text
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ("child n=['0'], parent n=['100']", "child n=0, parent n=100"),
+    ("orders per run: [True, False, None]", "orders per run: yes, no, none"),
+    ("daemon consumers' exit codes [-15, -15, -15]", "daemon consumers' exit codes -15, -15, -15"),
+    ("got []", "got none"),
+    ("total 3.04 s", "total 3.04 s"),
+])
+def test_values_are_words_not_reprs(raw, words):
+    i18n.set_language("en")
+    assert show.humanize(raw) == words
+
+
+def test_every_value_in_the_data_reads_without_reprs(observations):
+    i18n.set_language("en")
+    for v in judge_all(observations):
+        value = show.humanize(v.value)
+        assert "['" not in value and "None" not in value and "True" not in value, value
+
+
+# -- tracebacks ----------------------------------------------------------------------------
+
+SCRIPT = "/home/s/labs/10_guard.py"
+
+
+def _obs(stderr: list[str], exitcode: int = 1, stdout: list[str] = ()) -> Observation:
+    lines = [OutputLine(0.1 + i / 1000, 7, "stderr", t) for i, t in enumerate(stderr)]
+    lines += [OutputLine(0.5, 1, "stdout", t) for t in stdout]
+    procs = (ProcessRecord(1, 0, "MainProcess", "main", exitcode=0),
+             ProcessRecord(7, 1, "Process-1", "child", method="spawn", exitcode=exitcode))
+    return Observation("10", "base", SCRIPT, "spawn", "spawn", "fork", ("fork", "spawn"), {}, {},
+                       0, False, 0.6, tuple(lines), procs, "0")
+
+
+TRACE = [
+    "Traceback (most recent call last):",
+    '  File "<string>", line 1, in <module>',
+    '  File "/usr/lib/python3.11/multiprocessing/spawn.py", line 122, in spawn_main',
+    "    exitcode = _main(fd, parent_sentinel)",
+    '  File "/home/s/labs/10_guard.py", line 48, in <module>',
+    "    p.start()",
+    '  File "/x/src/labkit/_boot/_labkit_tracer.py", line 196, in start',
+    "    orig_start(self)",
+    '  File "/usr/lib/python3.11/multiprocessing/spawn.py", line 140, in _check_not_importing_main',
+    "    raise RuntimeError('''",
+    "RuntimeError: ",
+    "        An attempt has been made to start a new process before the",
+    "        current process has finished its bootstrapping phase.",
+    "",
+]
+
+
+def test_a_traceback_becomes_exception_message_and_the_students_line():
+    (f,) = failures(_obs(TRACE))
+    assert f.pid == 7 and f.exc_type == "RuntimeError"
+    assert f.message.startswith("An attempt has been made") and "bootstrapping" in f.message
+    assert f.frame is not None and (f.frame.where, f.frame.source) == ("10_guard.py:48",
+                                                                       "p.start()")
+    assert len(f.lines) == len(TRACE)
+
+
+def test_the_folded_view_hides_the_frames_and_full_shows_them():
+    o = _obs(TRACE, stdout=["main done"])
+    folded = "\n".join(render(show.observation_view(o), 80) + render(show.process_view(o), 80))
+    assert "RuntimeError" in folded and "10_guard.py:48" in folded and "p.start()" in folded
+    assert "_labkit_tracer" not in folded and "spawn_main" not in folded
+    assert "--full" in folded
+    full = "\n".join(render(show.observation_view(o, full=True), 120))
+    assert "spawn_main" in full
+
+
+def test_a_chained_traceback_reports_the_last_exception():
+    chained = ["Traceback (most recent call last):",
+               '  File "/home/s/labs/10_guard.py", line 3, in <module>', "    q.get()",
+               "_queue.Empty", "", "During handling of the above exception, another "
+               "exception occurred:", "", "Traceback (most recent call last):",
+               '  File "/home/s/labs/10_guard.py", line 5, in <module>', "    raise KeyError(1)",
+               "KeyError: 1"]
+    (f,) = failures(_obs(chained))
+    assert (f.exc_type, f.message, f.frame.line if f.frame else None) == ("KeyError", "1", 5)
+
+
+def test_plain_stderr_is_no_failure_and_compare_shows_the_exception_not_code():
+    assert failures(_obs(["warning: something", "    indented echo"])) == []
+    o = _obs(TRACE)
+    echoed = dataclasses.replace(o, output=o.output + (
+        OutputLine(0.9, 7, "stderr", "    raise RuntimeError('''"),))
+    assert show._last_error(echoed).startswith("RuntimeError: An attempt")
+
+
+def test_a_killed_child_says_how_it_ended():
+    o = _obs([], exitcode=-15)
+    text = "\n".join(render(show.process_view(o), 80))
+    assert "SIGTERM" in text
