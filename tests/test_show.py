@@ -85,9 +85,27 @@ def test_the_claims_view_fits_and_shows_every_sentence(observations, width, lang
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_compare_and_list_fit(observations, width):
+def test_compare_fits(observations, width):
     runs = [o for o in observations if o.lab == "10" and o.variant == "base"]
-    assert_fits(render(show.compare_table(runs), width), width)
+    lines = render(show.compare_table(runs), width)
+    assert_fits(lines, width)
+    assert "RuntimeError" in "".join(lines)  # the error row: the exception, not code
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_lab_list_fits_and_never_splits_an_id(width, lang):
+    from labkit import catalogue
+    from labkit.claims import by_lab
+
+    i18n.set_language(lang)
+    lines = render(show.lab_table(catalogue.LABS), width)
+    assert_fits(lines, width)
+    words = {w for x in lines for w in x.split()}
+    for lab in catalogue.LABS:
+        assert {c.id for c in by_lab(lab.id)} <= words  # each id whole on one line
+        assert set(lab.scripts()) <= words
+    assert catalogue.LABS[1].title_zh[:4] in "".join(lines) if lang == "zh" else True
 
 
 def test_a_too_wide_line_is_caught():

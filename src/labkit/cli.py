@@ -172,18 +172,9 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
+    from labkit import show
 
-    from labkit.claims import by_lab
-
-    table = Table(title="labkit labs", title_justify="left")
-    for col in ("id", "title", "scripts", "claims"):
-        table.add_column(col, overflow="fold")
-    for lab in catalogue.LABS:
-        scripts = "\n".join(f"{v}: {f}" for v, f in lab.scripts().items())
-        claims = "\n".join(c.id for c in by_lab(lab.id))
-        table.add_row(lab.id, f"{lab.title_zh}\n{lab.title_en}", scripts, claims)
-    _console().print(table)
+    _console().print(show.lab_table(catalogue.LABS))
     return 0
 
 

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from labkit import failures as failures_mod
 from labkit.claims import Verdict, all_claims
+from labkit.catalogue import Lab
 from labkit.i18n import N_, _, claim_text, language
 from labkit.observation import Observation, ProcessRecord
 
@@ -142,6 +143,29 @@ def summary_line(verdicts: Iterable[Verdict]) -> str:
         counts[_ALIASES.get(str(v.status), str(v.status))] += 1
     shown = [key for key in OUTCOMES if counts[key] or key in ("pass", "fail")]
     return _(", ").join(f"{OUTCOMES[k][0]} {counts[k]} {_(OUTCOMES[k][1])}" for k in shown)
+
+
+# -- the labs ------------------------------------------------------------------------------
+
+
+def lab_table(labs: Sequence[Lab]) -> Table:
+    """``labkit list``: id, title in the chosen language, variants, claim ids (never split)."""
+    from labkit.claims import by_lab
+
+    table = Table(title=_("labkit labs"), title_justify="left", title_style="bold",
+                  box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
+    table.add_column(_("lab"), no_wrap=True)
+    table.add_column(_("title"), overflow="fold", ratio=1)
+    table.add_column(_("variants"), no_wrap=True)
+    table.add_column(_("claims"), no_wrap=True)
+    for lab in labs:
+        title = lab.title_zh if language() == "zh" else lab.title_en
+        table.add_row(lab.id, title, "\n".join(lab.scripts()),
+                      "\n".join(c.id for c in by_lab(lab.id)), end_section=True)
+    table.caption = _("Run one: labkit run 03 -m spawn (--variant NAME for a variant); "
+                      "the scripts are in labs/.")
+    table.caption_justify = "left"
+    return table
 
 
 # -- one run ------------------------------------------------------------------------------
