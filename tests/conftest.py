@@ -44,3 +44,13 @@ def script(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():  # type: ignore[no-untyped-def]
+    """Tests read English output whatever LANG says; tests of Chinese choose it."""
+    from labkit import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)

@@ -12,7 +12,7 @@ import pytest
 from labkit import i18n
 
 SRC = Path(i18n.__file__).resolve().parent
-MARKERS = {"_", "N_"}
+MARKERS = {"_", "N_", "ngettext"}
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +34,7 @@ def msgids_in_source() -> dict[str, str]:
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found.setdefault(arg.value, where)
                 else:  # _(variable) translates a literal marked N_() where it is defined
-                    assert node.func.id == "_", f"{where}: N_() needs a string literal"
+                    assert node.func.id == "_", f"{where}: {node.func.id}() needs a literal"
     return found
 
 
@@ -88,6 +88,7 @@ def test_language_from_the_locale(env, lang):
 
 def test_set_language_overrides_the_locale_and_none_restores_it(monkeypatch):
     monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    i18n.set_language(None)
     assert i18n.language() == "zh"
     assert i18n.set_language("en") == "en"
     assert i18n.set_language("zh_CN.UTF-8") == "zh"
@@ -205,3 +206,34 @@ def test_no_keyed_text_belongs_to_a_claim_that_does_not_exist():
     stale = {m.split(":")[1] for m in _translated("en") | _translated("zh")
              if m.startswith("claim:")} - ids
     assert not stale, f"texts of claims that no longer exist: {sorted(stale)}"
+
+
+# -- the command line -------------------------------------------------------------------
+
+
+def _labkit(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    import os
+    import sys
+
+    base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    return subprocess.run([sys.executable, "-m", "labkit", *args], capture_output=True,
+                          text=True, encoding="utf-8", env={**base, "COLUMNS": "200", **env},
+                          timeout=120)
+
+
+def test_the_locale_and_lang_choose_the_language_of_labkit_list():
+    zh = _labkit("list", LANG="zh_CN.UTF-8")
+    en = _labkit("list", LANG="en_US.UTF-8")
+    forced = _labkit("list", "--lang", "en", LANG="zh_CN.UTF-8")
+    before = _labkit("--lang", "zh", "list", LANG="en_US.UTF-8")
+    assert zh.returncode == en.returncode == forced.returncode == before.returncode == 0
+    assert "开启进程的两种方式" in zh.stdout and "Two ways to start a process" not in zh.stdout
+    assert "Two ways to start a process" in en.stdout and "开启进程" not in en.stdout
+    assert forced.stdout == en.stdout
+    assert before.stdout == zh.stdout
+
+
+def test_an_unknown_language_is_one_line_and_exit_2():
+    r = _labkit("list", "--lang", "fr")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "--lang" in r.stderr

@@ -164,13 +164,13 @@ def test_failing_outcomes_say_why_and_passing_ones_do_not():
 ])
 def test_values_are_words_not_reprs(raw, words):
     i18n.set_language("en")
-    assert show.humanize(raw) == words
+    assert i18n.humanize(raw) == words
 
 
 def test_every_value_in_the_data_reads_without_reprs(observations):
     i18n.set_language("en")
     for v in judge_all(observations):
-        value = show.humanize(v.value)
+        value = i18n.humanize(v.value)
         assert "['" not in value and "None" not in value and "True" not in value, value
 
 

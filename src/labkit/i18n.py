@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import gettext
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -237,3 +238,18 @@ def text(key: str, default: str = "") -> str:
     """A keyed text (``claim:<id>:statement``) in the chosen language, else ``default``."""
     value = translations(language()).gettext(key)
     return default if value == key else value
+
+
+_LIST = re.compile(r"\[([^\[\]]*)\]")
+_WORD_VALUES = {"True": N_("yes"), "False": N_("no"), "None": N_("none")}
+
+
+def humanize(value: str) -> str:
+    """A measured value as words: no Python lists, quotes, True/False/None."""
+
+    def unlist(m: re.Match[str]) -> str:
+        items = [x.strip().strip("'\"") for x in m.group(1).split(",") if x.strip()]
+        return ", ".join(items) if items else _("none")
+
+    text = _LIST.sub(unlist, value)
+    return re.sub(r"\b(True|False|None)\b", lambda m: _(_WORD_VALUES[m.group(1)]), text)

@@ -7,7 +7,6 @@ line per start method), never a wide grid, and every text column wraps.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -21,7 +20,7 @@ from rich.text import Text
 from labkit import failures as failures_mod
 from labkit.claims import Verdict, all_claims
 from labkit.catalogue import Lab
-from labkit.i18n import N_, _, claim_text, language
+from labkit.i18n import N_, _, claim_text, humanize, language
 from labkit.observation import Observation, ProcessRecord
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
@@ -54,21 +53,6 @@ def _method_key(m: str) -> int:
 
 
 # -- values for people ----------------------------------------------------------------
-
-_LIST = re.compile(r"\[([^\[\]]*)\]")
-_WORD_VALUES = {"True": N_("yes"), "False": N_("no"), "None": N_("none")}
-
-
-def humanize(value: str) -> str:
-    """A measured value as words: no Python lists, quotes, True/False/None."""
-
-    def unlist(m: re.Match[str]) -> str:
-        items = [x.strip().strip("'\"") for x in m.group(1).split(",") if x.strip()]
-        return ", ".join(items) if items else _("none")
-
-    text = _LIST.sub(unlist, value)
-    return re.sub(r"\b(True|False|None)\b", lambda m: _(_WORD_VALUES[m.group(1)]), text)
-
 
 # -- claims -----------------------------------------------------------------------------
 

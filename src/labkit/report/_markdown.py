@@ -9,6 +9,7 @@ HTML keeps everything.
 from __future__ import annotations
 
 from labkit.claims import FAIL, NA, PASS
+from labkit.i18n import _, claim_text, humanize, ngettext
 from labkit.observation import Observation
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, Latency, Report, method_rank
@@ -32,17 +33,21 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _totals(t: dict[str, int]) -> str:
-    return f"✅ {t.get(PASS, 0)} pass · ❌ {t.get(FAIL, 0)} fail · ➖ {t.get(NA, 0)} n/a"
+    return (f"✅ {t.get(PASS, 0)} {_('pass')} · ❌ {t.get(FAIL, 0)} {_('fail')} · "
+            f"➖ {t.get(NA, 0)} {_('n/a')}")
 
 
 def _head(report: Report) -> list[str]:
     n_env = len(report.environments)
     return [
-        "# labkit report",
+        "# " + _("labkit report"),
         "",
-        f"{len(report.observations)} Observations from {n_env} environment"
-        f"{'s' if n_env != 1 else ''}, judged by {len(report.claims)} claims: "
-        f"{_totals(report.totals())}.",
+        ngettext(
+            "{runs} Observations from {n} environment, judged by {claims} claims: ",
+            "{runs} Observations from {n} environments, judged by {claims} claims: ",
+            n_env,
+        ).format(runs=len(report.observations), n=n_env, claims=len(report.claims))
+        + f"{_totals(report.totals())}.",
         "",
     ]
 
@@ -66,16 +71,16 @@ def _environments(report: Report) -> list[str]:
                 str(t[NA]),
             ]
         )
-    return ["## Environments", ""] + _table(
+    return ["## " + _("Environments"), ""] + _table(
         [
-            "environment",
+            _("environment"),
             "Python",
-            "OS release",
-            "arch",
-            "CI job",
-            "methods",
-            "default",
-            "runs",
+            _("OS release"),
+            _("arch"),
+            _("CI job"),
+            _("start methods"),
+            _("default"),
+            _("runs"),
             "✅",
             "❌",
             "➖",
@@ -87,15 +92,18 @@ def _environments(report: Report) -> list[str]:
 def _failures(report: Report, with_detail: bool) -> list[str]:
     fails = report.failures()
     if not fails:
-        return ["## Failures", "", "No claim failed.", ""]
+        return ["## " + _("Failures"), "", _("No claim failed."), ""]
     rows = []
     for claim, col, cell in fails:
-        row = [f"`{claim.id}`", cell_text(col.env.label), col.method, cell_text(cell.value, 80)]
+        statement = claim_text(claim.id, "statement", default=claim.statement)
+        row = [cell_text(statement, 100) + f" `{claim.id}`", cell_text(col.env.label), col.method,
+               cell_text(humanize(cell.value), 80)]
         if with_detail:
             row.append(cell_text(cell.detail, 160))
         rows.append(row)
-    head = ["claim", "environment", "method", "value"] + (["evidence"] if with_detail else [])
-    return [f"## Failures ({len(fails)})", ""] + _table(head, rows)
+    head = [_("claim"), _("environment"), _("method"), _("value")] + (
+        [_("evidence")] if with_detail else [])
+    return ["## " + _("Failures ({n})").format(n=len(fails)), ""] + _table(head, rows)
 
 
 def _latency_cell(lat: Latency | None) -> str:
@@ -103,7 +111,7 @@ def _latency_cell(lat: Latency | None) -> str:
         return "–"
     text = _svg.fmt_ms(lat.typical)
     if lat.later is not None and lat.first is not None:
-        text += f" (first {_svg.fmt_ms(lat.first)})"
+        text += _(" (first {ms})").format(ms=_svg.fmt_ms(lat.first))
     return text
 
 
@@ -126,41 +134,42 @@ def _latency(report: Report) -> list[str]:
             ratio = f"×{spawn.typical / fork.typical:.0f}"
         where = env.label
         if any(lat.source != "lab 14" for lat in got.values()):
-            where += " (all runs: lab 14 absent)"
+            where += _(" (all runs: lab 14 absent)")
         rows.append(
             [cell_text(where)]
             + [_latency_cell(got.get(m)) for m in methods]
             + [_svg.fmt_ms(interp), ratio]
         )
     return [
-        "## Start latency",
+        "## " + _("Start latency"),
         "",
-        "start() → the child running: median of later starts (first start in brackets); "
-        "lab 14 where it ran.",
+        _("start() → the child running: median of later starts (first start in brackets); "
+          "lab 14 where it ran."),
         "",
-    ] + _table(["environment", *methods, "bare interpreter", "spawn / fork"], rows)
+    ] + _table([_("environment"), *methods, _("bare interpreter"), "spawn / fork"], rows)
 
 
 def _matrix(report: Report, with_values: bool) -> list[str]:
     out = [
-        "## Claims × environments",
+        "## " + _("Claims × environments"),
         "",
-        "✅ pass · ❌ fail · ➖ n/a (not applicable or not observed) · · not about this "
-        "method. Environments absent from the inputs are absent here.",
+        _("✅ pass · ❌ fail · ➖ n/a (not applicable or not observed) · · not about this "
+          "method. Environments absent from the inputs are absent here."),
         "",
     ]
     if report.unobserved:
         ids = ", ".join(f"`{c.id}`" for c in report.unobserved)
-        out += [f"Not observed anywhere (their labs did not run): {ids}.", ""]
+        out += [_("Not observed anywhere (their labs did not run): ") + ids + ".", ""]
     if not report.claims:
         return out
     for group, envs in report.groups():
         cols = [c for e in envs for c in report.columns_of(e)]
         out += [f"### {group}", ""]
-        head = ["claim"] + [f"{c.env.short} {c.method}" for c in cols]
+        head = [_("claim")] + [f"{c.env.short} {c.method}" for c in cols]
         rows = []
         for claim in report.claims:
-            row = [f"`{claim.id}`"]
+            statement = claim_text(claim.id, "statement", default=claim.statement)
+            row = [cell_text(statement, 80 if with_values else 40) + f" `{claim.id}`"]
             for col in cols:
                 cell = report.cell(claim, col)
                 text = ICON[cell.status]
@@ -191,7 +200,8 @@ def text_timeline(
 
     lines = []
     for method, o in runs:
-        head = f"{method} · exit {o.exit_code}" + (" · timed out" if o.timed_out else "")
+        head = f"{method} · " + _("exit {code}").format(code=o.exit_code) + (
+            " · " + _("timed out") if o.timed_out else "")
         lines.append(f"{head} · {_svg.fmt_seconds(o.duration_s)}")
         rows, where = _svg.timeline_rows(o, max_rows=8)
         grid = [[" "] * width for _ in rows]
@@ -226,11 +236,11 @@ def text_timeline(
 
 def _timelines(report: Report, env: Environment) -> list[str]:
     out = [
-        f"## Timelines ({env.label})",
+        "## " + _("Timelines ({env})").format(env=env.label),
         "",
-        "Each process from start() (░) to running (█), output lines as • (stdout) and ! "
-        "(stderr); the start methods share one time axis. Every environment and variant "
-        "is in the HTML report.",
+        _("Each process from start() (░) to running (█), output lines as • (stdout) and ! "
+          "(stderr); the start methods share one time axis. Every environment and variant "
+          "is in the HTML report."),
         "",
     ]
     for lab in report.labs:
@@ -244,16 +254,17 @@ def _timelines(report: Report, env: Environment) -> list[str]:
         whole = max(_svg.run_extent(o) for _, o in present)
         zoom = _svg.start_window([o for _, o in present])
         if 0 < zoom < whole * 0.5:
-            out += [f"Start phase, the first {_svg.fmt_seconds(zoom)}:", "", "```text"]
+            out += [_("Start phase, the first {seconds}:").format(
+                seconds=_svg.fmt_seconds(zoom)), "", "```text"]
             out += text_timeline(present, t_max=zoom)
-            out += ["```", "", "Whole run:", ""]
+            out += ["```", "", _("Whole run:"), ""]
         out += ["```text"] + text_timeline(present, t_max=whole) + ["```", "", "</details>", ""]
     return out
 
 
 def _footer(report: Report) -> list[str]:
     src = "; ".join(f"{s.path} ({s.observations})" for s in report.sources)
-    return ["---", "", cell_text(f"Read from: {src}", 2000) if src else "", ""]
+    return ["---", "", cell_text(_("read from: ") + src, 2000) if src else "", ""]
 
 
 def render_markdown(report: Report, budget: int = BUDGET) -> str:
@@ -269,8 +280,8 @@ def render_markdown(report: Report, budget: int = BUDGET) -> str:
         parts = _head(report)
         if i:
             parts += [
-                f"> Shortened to fit a job summary ({budget // 1024} KiB): the HTML "
-                "report has every value and timeline.",
+                "> " + _("Shortened to fit a job summary ({kib} KiB): the HTML "
+                         "report has every value and timeline.").format(kib=budget // 1024),
                 "",
             ]
         parts += _failures(report, lv["detail"])
@@ -285,4 +296,4 @@ def render_markdown(report: Report, budget: int = BUDGET) -> str:
     # Still too large (thousands of environments): keep the head and the failures.
     head = "\n".join(_head(report) + _failures(report, False))
     cut = head.encode("utf-8")[: budget - 200].decode("utf-8", "ignore")
-    return cut + "\n\n> Truncated to fit a job summary: see the HTML report.\n"
+    return cut + "\n\n> " + _("Truncated to fit a job summary: see the HTML report.") + "\n"

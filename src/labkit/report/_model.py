@@ -18,6 +18,7 @@ from pathlib import Path
 
 from labkit.catalogue import BY_ID
 from labkit.claims import FAIL, NA, PASS, Claim, Verdict, all_claims, judge_all
+from labkit.i18n import _, humanize, language
 from labkit.observation import Observation
 from labkit.report._load import Loaded, Source, load
 
@@ -110,8 +111,8 @@ class Cell:
     def text(self) -> str:
         """The value shown in the cell ("not observed" when nothing spoke to it)."""
         if self.status == NA and not self.value and self.detail.startswith("not observed"):
-            return "not observed"
-        return self.value
+            return _("not observed")
+        return humanize(self.value)
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,15 @@ class LabView:
     in_catalogue: bool = True  # False: any script, as `labkit compare` runs it
 
     @property
+    def title(self) -> str:
+        """The title in the chosen language (English when there is no Chinese one)."""
+        return self.title_zh if language() == "zh" and self.title_zh else self.title_en
+
+    @property
     def heading(self) -> str:
-        return f"Lab {self.id} — {self.title_en}" if self.in_catalogue else f"Script {self.id}"
+        if not self.in_catalogue:
+            return _("Script {name}").format(name=self.id)
+        return _("Lab {lab}").format(lab=self.id) + f" — {self.title}"
 
 
 @dataclass

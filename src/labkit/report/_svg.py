@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from labkit.i18n import _
 from labkit.observation import Observation, OutputLine, ProcessRecord
 
 if TYPE_CHECKING:
@@ -115,7 +116,8 @@ class Row:
 
 
 def _label(p: ProcessRecord) -> str:
-    names = {"resource_tracker": "res. tracker", "interpreter": "python -c pass"}
+    names = {"resource_tracker": _("res. tracker"), "interpreter": "python -c pass",
+             "forkserver": _("fork server")}
     name = names.get(p.role, p.name)
     return name if len(name) <= 15 else name[:14] + "…"
 
@@ -137,10 +139,10 @@ def timeline_rows(o: Observation, max_rows: int = MAX_ROWS) -> tuple[list[Row], 
     for p in shown:
         rows.append(Row(_label(p), "child" if p.role == "child" else "helper", [p]))
     if more:
-        rows.append(Row(f"+{len(more)} more", "more", more))
+        rows.append(Row(_("+{n} more").format(n=len(more)), "more", more))
     where = {p.pid: i for i, r in enumerate(rows) for p in r.procs}
     if any(line.pid not in where for line in o.output):
-        rows.append(Row("(untraced)", "other"))
+        rows.append(Row(_("(untraced)"), "other"))
     return rows, where
 
 
@@ -216,7 +218,7 @@ def timeline_svg(
     plot_w = width - label_w - right
     if o is None:
         svg = _svg_root(width, 60, "timeline")
-        _el(svg, "text", f"{method}: not observed", x=8, y=34, class_="tm")
+        _el(svg, "text", f"{method}: " + _("not observed"), x=8, y=34, class_="tm")
         return svg
     rows, where = timeline_rows(o)
     height = top + row_h * len(rows) + axis_h
@@ -229,7 +231,8 @@ def timeline_svg(
         return t_min <= t <= t_max
 
     svg = _svg_root(width, height, "timeline")
-    head = f"{method} · exit {o.exit_code}" + (" · timed out" if o.timed_out else "")
+    head = f"{method} · " + _("exit {code}").format(code=o.exit_code) + (
+        " · " + _("timed out") if o.timed_out else "")
     head += f" · {fmt_seconds(o.duration_s)}"
     _title(svg, f"{o.lab} {o.variant} under {method} in {o.environment}: {head}")
     _el(svg, "text", head, x=4, y=14, fill=color(method), class_="th")
@@ -460,16 +463,16 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
 
 def _latency_legend(svg: ET.Element, x0: float, y: float) -> None:
     _el(svg, "rect", x=x0, y=y - 9, width=18, height=10, fill="#718096")
-    _el(svg, "text", "median of later starts", x=x0 + 24, y=y)
+    _el(svg, "text", _("median of later starts"), x=x0 + 24, y=y)
     x1 = x0 + 160
     _el(svg, "path", d=f"M{x1 + 5:.1f},{y - 10:.1f} l5,6 l-5,6 l-5,-6 z", class_="d")
-    _el(svg, "text", "first start", x=x1 + 16, y=y)
+    _el(svg, "text", _("first start"), x=x1 + 16, y=y)
     x2 = x1 + 90
     _el(svg, "path", d=f"M{x2:.1f},{y - 8:.1f} v8 m0,-4 h20 m0,-4 v8", class_="k")
-    _el(svg, "text", "fastest – slowest", x=x2 + 26, y=y)
+    _el(svg, "text", _("fastest – slowest"), x=x2 + 26, y=y)
     x3 = x2 + 130
     _el(svg, "line", x1=x3, x2=x3, y1=y - 11, y2=y + 1, class_="dash")
-    _el(svg, "text", "bare interpreter start (python -c pass)", x=x3 + 8, y=y)
+    _el(svg, "text", _("bare interpreter start (python -c pass)"), x=x3 + 8, y=y)
 
 
 def to_string(e: ET.Element) -> str:
