@@ -124,6 +124,11 @@ def test_every_user_facing_string_has_a_chinese_translation():
     assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
+def test_the_interface_catalog_holds_nothing_the_source_no_longer_says():
+    stale = {e.msgid for e in i18n.read_po(i18n.catalog_path("zh"))} - set(msgids_in_source())
+    assert not stale, f"msgids no _() uses any more (remove them): {sorted(stale)}"
+
+
 def test_the_checker_reports_absent_empty_and_fuzzy_translations():
     source = {"a": "x.py:1", "b": "x.py:2", "c": "x.py:3", "d": "x.py:4"}
     entries = [i18n.Entry("a", "甲"), i18n.Entry("b", ""), i18n.Entry("c", "丙", fuzzy=True)]

@@ -62,8 +62,10 @@ def summary(report: Report) -> str:
         ngettext("{n} environment", "{n} environments", envs).format(n=envs),
         ngettext("{n} environment × method column", "{n} environment × method columns",
                  cols).format(n=cols),
-    ]) + _(": ") + _("{passed} pass, {failed} fail, {na} n/a").format(
-        passed=t["pass"], failed=t["fail"], na=t["n/a"])
+    ]) + _(": ") + _("{passed} pass, {failed} fail, {race} race, {na} not applicable, "
+                     "{not_run} not run").format(
+        passed=t["pass"], failed=t["fail"], race=t["race"], na=t["not_applicable"],
+        not_run=t["not_run"])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,15 +8,29 @@ HTML keeps everything.
 
 from __future__ import annotations
 
-from labkit.claims import FAIL, NA, PASS
-from labkit.i18n import _, claim_text, humanize, ngettext
+from labkit.claims import Status
+from labkit.i18n import N_, _, claim_text, humanize, ngettext
 from labkit.observation import Observation
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, Latency, Report, method_rank
 
 GITHUB_SUMMARY_LIMIT = 1024 * 1024
 BUDGET = 512 * 1024  # well under GitHub's limit: other steps may append to the summary
-ICON = {PASS: "✅", FAIL: "❌", NA: "➖", NOT_JUDGED: "·"}
+ICON = {
+    Status.PASS: "✅",
+    Status.FAIL: "❌",
+    Status.RACE: "🔀",
+    Status.NOT_APPLICABLE: "➖",
+    Status.NOT_RUN: "⏸",
+    NOT_JUDGED: "·",
+}
+WORD = {
+    Status.PASS: N_("pass"),
+    Status.FAIL: N_("fail"),
+    Status.RACE: N_("race"),
+    Status.NOT_APPLICABLE: N_("not applicable"),
+    Status.NOT_RUN: N_("not run"),
+}
 
 
 def cell_text(text: str, limit: int = 60) -> str:
@@ -33,8 +47,7 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _totals(t: dict[str, int]) -> str:
-    return (f"✅ {t.get(PASS, 0)} {_('pass')} · ❌ {t.get(FAIL, 0)} {_('fail')} · "
-            f"➖ {t.get(NA, 0)} {_('n/a')}")
+    return " · ".join(f"{ICON[s]} {t.get(s, 0)} {_(WORD[s])}" for s in Status)
 
 
 def _head(report: Report) -> list[str]:
@@ -66,9 +79,7 @@ def _environments(report: Report) -> list[str]:
                 ", ".join(env.methods),
                 env.default_method or "?",
                 str(env.count),
-                str(t[PASS]),
-                str(t[FAIL]),
-                str(t[NA]),
+                *(str(t[s]) for s in Status),
             ]
         )
     return ["## " + _("Environments"), ""] + _table(
@@ -81,9 +92,7 @@ def _environments(report: Report) -> list[str]:
             _("start methods"),
             _("default"),
             _("runs"),
-            "✅",
-            "❌",
-            "➖",
+            *(ICON[s] for s in Status),
         ],
         rows,
     )
@@ -153,8 +162,9 @@ def _matrix(report: Report, with_values: bool) -> list[str]:
     out = [
         "## " + _("Claims × environments"),
         "",
-        _("✅ pass · ❌ fail · ➖ n/a (not applicable or not observed) · · not about this "
-          "method. Environments absent from the inputs are absent here."),
+        _("✅ pass · ❌ fail · 🔀 race (not asserted, frequency shown) · ➖ not applicable "
+          "(declared reason) · ⏸ not run · · not about this method. Environments absent "
+          "from the inputs are absent here."),
         "",
     ]
     if report.unobserved:
