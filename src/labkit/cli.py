@@ -37,40 +37,45 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_option(p, None)
     # --lang also after the command word (`labkit report --lang zh`), without
     # overriding one given before it.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     _lang_option(common, argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser("list", parents=[common], help="the labs: id, title (zh/en), variants, claims")
+    sub.add_parser("list", parents=[common], help=_("the labs: id, title, variants, claims"))
 
-    r = sub.add_parser("run", parents=[common], help="run a lab id or any script; show and save Observations")
-    r.add_argument("target", help="a lab id (03, 03_join), all, or the path of any Python script")
+    r = sub.add_parser("run", parents=[common],
+                       help=_("run a lab id or any script; show and save Observations"))
+    r.add_argument("target",
+                   help=_("a lab id (03, 03_join), all, or the path of any Python script"))
     r.add_argument("--start-method", "-m", default="default",
-                   help="fork, spawn, forkserver, default (the platform's) or all")
+                   help=_("fork, spawn, forkserver, default (the platform's) or all"))
     r.add_argument("--repeat", type=int, default=None,
-                   help="runs per method (a lab: at least what its claims need)")
+                   help=_("runs per method (a lab: at least what its claims need)"))
     r.add_argument("--timeout", type=float, default=None,
-                   help="seconds before the watchdog (default: the lab's own, else 60)")
-    r.add_argument("--json", type=Path, help="write the Observation(s) to this file")
-    r.add_argument("--out", type=Path, help="write one Observation file per run here")
-    r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
+                   help=_("seconds before the watchdog (default: the lab's own, else 60)"))
+    r.add_argument("--json", type=Path, help=_("write the Observation(s) to this file"))
+    r.add_argument("--out", type=Path, help=_("write one Observation file per run here"))
+    r.add_argument("--container", help=_("run inside the kit image of this CPython (3.14, all)"))
     r.add_argument("--variant", default=None,
-                   help="only this variant of a lab and the claims reading it (`labkit list`)")
+                   help=_("only this variant of a lab and the claims reading it (`labkit list`)"))
     r.add_argument("--full", action="store_true",
                    help=_("show tracebacks in full (default: exception, message and your line)"))
     _script_options(r)
 
-    c = sub.add_parser("compare", parents=[common], help="run any script under every method, side by side")
+    c = sub.add_parser("compare", parents=[common],
+                       help=_("run any script under every method, side by side"))
     c.add_argument("scripts", nargs="+", type=Path)
     c.add_argument("--timeout", type=float, default=None)
-    c.add_argument("--container", help="compare inside the kit image of this CPython")
-    c.add_argument("--json", type=Path, help="write the Observations to this file")
+    c.add_argument("--container", help=_("compare inside the kit image of this CPython"))
+    c.add_argument("--json", type=Path, help=_("write the Observations to this file"))
     _script_options(c)
 
-    k = sub.add_parser("check", parents=[common], help="judge the claims over saved Observations")
+    k = sub.add_parser("check", parents=[common],
+                       help=_("judge the claims over saved Observations"))
     k.add_argument("paths", nargs="+", type=Path)
 
-    rep = sub.add_parser("report", parents=[common], help="merge Observations of many platforms into a report")
+    rep = sub.add_parser("report", parents=[common],
+                         help=_("merge Observations of many platforms into a report"))
     from labkit.report import add_arguments
 
     add_arguments(rep)
@@ -79,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _script_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=None,
-                   help="runs at once (a script: 1, one after another, as by hand; labs: 4)")
+                   help=_("runs at once (a script: 1, one after another, as by hand; labs: 4)"))
     p.add_argument("--isolate", action="store_true",
-                   help="run a script in a fresh temp folder, not the folder you are in")
+                   help=_("run a script in a fresh temp folder, not the folder you are in"))
 
 
 # -- pipeline pieces ----------------------------------------------------------------
@@ -146,7 +151,8 @@ def execute(request) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-a
                                        f"{event['method']}")
 
             observations += plat.run(specs, progress=progress)
-            bar.update(task, completed=len(specs), description=f"{plat.name}: done")
+            bar.update(task, completed=len(specs),
+                       description=_("{platform}: done").format(platform=plat.name))
     return observations, claims
 
 
@@ -164,7 +170,7 @@ def load_all(paths: Sequence[Path]) -> list[Observation]:
     found: list[Observation] = []
     for path in paths:
         if not path.exists():
-            raise UsageError(f"no such file or folder: {path}")
+            raise UsageError(_("no such file or folder: {path}").format(path=path))
     for f in observation.iter_paths(paths):
         try:
             data = json.loads(f.read_text(encoding="utf-8"))
@@ -174,7 +180,8 @@ def load_all(paths: Sequence[Path]) -> list[Observation]:
         except (ValueError, TypeError, UnicodeDecodeError) as exc:
             raise UsageError(f"{f}: not an Observation file ({exc})") from None
     if not found:
-        raise UsageError(f"no Observations found in {', '.join(map(str, paths))}")
+        raise UsageError(_("no Observations found in {paths}").format(
+            paths=", ".join(map(str, paths))))
     return found
 
 
@@ -205,12 +212,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                   jobs=args.jobs, container=args.container)
     if is_script(target):
         if args.variant:
-            raise UsageError("--variant applies to a lab, not to a script")
+            raise UsageError(_("--variant applies to a lab, not to a script"))
         runner.check_script(Path(target))
         request = Request(scripts=(target,), isolate=args.isolate, cwd=os.getcwd(), **common)
     else:
         if args.isolate:
-            raise UsageError("--isolate applies to a script (a lab always runs in a temp folder)")
+            raise UsageError(
+                _("--isolate applies to a script (a lab always runs in a temp folder)"))
         request = Request(labs=(target,), variants=(args.variant,) if args.variant else (),
                           **common)
     observations, claims = execute(request)
@@ -226,14 +234,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         wanted = {c.id for c in claims}
         verdicts = [v for v in judge_all(observations) if v.claim in wanted]
         if verdicts:
-            title = "claims of all labs" if target == "all" else f"claims of lab {target}"
+            title = (_("claims of all labs") if target == "all"
+                     else _("claims of lab {lab}").format(lab=target))
             out.print(show.verdict_table(verdicts, title=title))
             out.print(show.summary_line(verdicts))
         if args.out:
-            out.print(f"Observations written to {args.out}")
+            out.print(_("Observations written to {path}").format(path=args.out))
         _fail_on(verdicts)
     elif args.out:
-        out.print(f"Observations written to {args.out}")
+        out.print(_("Observations written to {path}").format(path=args.out))
     return 0
 
 
@@ -243,7 +252,8 @@ def _fail_on(verdicts: list) -> None:  # type: ignore[type-arg]
 
     failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == Status.FAIL})
     if failed:
-        raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: {', '.join(failed)}")
+        raise ClaimFailed(_("{n} claim verdict(s) failed: {which}").format(
+            n=len(failed), which=", ".join(failed)))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -259,7 +269,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                       methods=(planner.ALL, planner.DEFAULT), timeout=args.timeout,
                       jobs=args.jobs, container=args.container, isolate=args.isolate,
                       cwd=os.getcwd())
-    observations, _ = execute(request)
+    observations, _claims = execute(request)
     out = _console()
     shown: list[str] = []
     for o in observations:
@@ -319,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         i18n.set_language(args.lang)
         code = COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        err = Interrupted("interrupted: the run's processes were ended")
+        err = Interrupted(_("interrupted: the run's processes were ended"))
         print(f"labkit: {err}", file=sys.stderr)
         code = err.exit_code
     except LabkitError as err:

@@ -87,7 +87,8 @@ def _student_frame(frames: list[Frame], script: str) -> Frame | None:
 
 def _parse(block: list[OutputLine], script: str) -> Failure:
     frames: list[Frame] = []
-    exc_line, message_lines = "", []
+    exc_line = ""
+    message_lines: list[str] = []
     i = 0
     while i < len(block):
         text = block[i].text

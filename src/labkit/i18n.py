@@ -132,6 +132,7 @@ class PoTranslations(gettext.NullTranslations):
                  fallback: gettext.NullTranslations | None = None) -> None:
         super().__init__()
         self.lang = lang
+        self._next: gettext.NullTranslations | None = None
         self._singular: dict[str, str] = {}
         self._plural: dict[str, tuple[str, ...]] = {}
         for e in entries:
@@ -143,11 +144,12 @@ class PoTranslations(gettext.NullTranslations):
                 self._singular[e.msgid] = e.msgstr
         if fallback is not None:
             self.add_fallback(fallback)
+            self._next = fallback
 
     def gettext(self, message: str) -> str:
         if message in self._singular:
             return self._singular[message]
-        return self._fallback.gettext(message) if self._fallback else message
+        return self._next.gettext(message) if self._next else message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         forms = self._plural.get(msgid1)
@@ -155,8 +157,8 @@ class PoTranslations(gettext.NullTranslations):
             # Chinese has one form; English two (n == 1 or not).
             index = 0 if self.lang == "zh" else int(n != 1)
             return forms[min(index, len(forms) - 1)]
-        if self._fallback:
-            return self._fallback.ngettext(msgid1, msgid2, n)
+        if self._next:
+            return self._next.ngettext(msgid1, msgid2, n)
         return msgid1 if n == 1 else msgid2
 
     def has(self, message: str) -> bool:

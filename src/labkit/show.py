@@ -18,8 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from labkit import failures as failures_mod
-from labkit.claims import Verdict, all_claims
 from labkit.catalogue import Lab
+from labkit.claims import Verdict, all_claims
 from labkit.i18n import N_, _, claim_text, humanize, language
 from labkit.observation import Observation, ProcessRecord
 
