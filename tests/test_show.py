@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 import signal
 from pathlib import Path
 
@@ -248,3 +249,48 @@ def test_a_killed_child_says_how_it_ended():
     o = _obs([], exitcode=-15)
     text = "\n".join(render(show.process_view(o), 80))
     assert "SIGTERM" in text
+
+
+# -- values in the chosen language ----------------------------------------------------------
+
+_ENGLISH = re.compile(r"\b(child|parent|main|runs?|printed|alive|eaten|sold|exit|after|"
+                      r"first|later|total|expected|ran|nested|result|timed|sees|never)\b")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_recorded_value_reads_in_chinese(observations):
+    from labkit.values import in_words
+
+    i18n.set_language("zh")
+    # Said by a template (it has Chinese in it), or has no English words at all.
+    left = {v.value: in_words(v.value) for v in judge_all(observations)
+            if _ENGLISH.search(in_words(v.value)) and not _CJK.search(in_words(v.value))}
+    assert not left, f"values still in English: {list(left.items())[:5]}"
+
+
+def test_a_value_is_said_by_its_template_and_unknown_ones_stay_readable():
+    from labkit.values import in_words
+
+    i18n.set_language("zh")
+    assert in_words("child n=['0'], parent n=['100']") == "子进程 n=0，父进程 n=100"
+    assert in_words("[spawn] child ran: False, child exit 1, main exit 0") == (
+        "[spawn] 子进程运行了：否，子进程退出码 1，主进程退出码 0")
+    assert in_words("something new: [1, 2]") == "something new: 1, 2"  # no template
+    i18n.set_language("en")
+    assert in_words("child n=['0'], parent n=['100']") == "child n=0, parent n=100"
+
+
+def test_the_same_failure_in_many_processes_is_said_once():
+    o = _obs(TRACE)
+    twin = [dataclasses.replace(x, pid=8, t=x.t + 0.5) for x in o.output]
+    procs = o.processes + (ProcessRecord(8, 1, "Process-2", "child", method="spawn",
+                                         exitcode=1),)
+    both = dataclasses.replace(o, output=o.output + tuple(twin), processes=procs)
+    text = "\n".join(render(show.process_view(both), 120))
+    assert text.count("RuntimeError: An attempt") == 1
+    assert "Process-1 (7) and 1 more processes" in text
+    other = dataclasses.replace(both, output=o.output + tuple(
+        dataclasses.replace(x, text=x.text.replace("line 48", "line 50")) for x in twin))
+    assert "\n".join(render(show.process_view(other), 120)).count("RuntimeError: An") == 2

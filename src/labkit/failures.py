@@ -52,13 +52,16 @@ class Failure:
     def headline(self) -> str:
         return f"{self.exc_type}: {self.message}" if self.message else self.exc_type
 
-    def short(self, limit: int = 100) -> str:
-        """The headline up to its first sentence's end, at most ``limit`` characters."""
+    def short(self, limit: int = 160) -> str:
+        """The headline up to its first sentence's end, at most ``limit`` characters,
+        cut between words."""
         text = self.headline
         end = re.search(r"[.!?](\s|$)", text)
         if end and end.end() < len(text):
             text = text[: end.start() + 1] + " …"
-        return text if len(text) <= limit else text[: limit - 2].rstrip() + " …"
+        if len(text) <= limit:
+            return text
+        return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
 
 
 def _is_script(file: str, script: str) -> bool:

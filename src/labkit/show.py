@@ -20,8 +20,9 @@ from rich.text import Text
 from labkit import failures as failures_mod
 from labkit.catalogue import Lab
 from labkit.claims import Verdict, all_claims
-from labkit.i18n import N_, _, claim_text, humanize, language
+from labkit.i18n import N_, _, claim_text, language
 from labkit.observation import Observation, ProcessRecord
+from labkit.values import in_words
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
 
@@ -71,7 +72,7 @@ def _why(v: Verdict) -> str:
     key = _ALIASES.get(str(v.status), str(v.status))
     if key == "pass":
         return ""
-    detail = humanize(v.detail) if v.detail else ""
+    detail = in_words(v.detail)
     if key in ("not_run", "not_applicable"):
         return detail or claim_text(v.claim, "why", v.method)
     reason = claim_text(v.claim, "why", v.method)
@@ -81,7 +82,7 @@ def _why(v: Verdict) -> str:
 
 def _verdict_rows(grid: Table, v: Verdict, label: str) -> None:
     symbol, word, style = outcome(v.status)
-    grid.add_row(label, Text(f"{symbol} {word}", style=style), Text(humanize(v.value)))
+    grid.add_row(label, Text(f"{symbol} {word}", style=style), Text(in_words(v.value)))
     why = _why(v)
     if why:
         grid.add_row("", "", Text(_("why: ") + why, style="dim"))
@@ -253,15 +254,27 @@ def process_view(o: Observation, full: bool = False) -> RenderableType:
         cells += [f"{_t(p.started_t)}–{_t(p.ended_t)}", _ms(lat) if p.role == "child" else ""]
         table.add_row(*cells, _ending(p, last_fail.get(p.pid)))
     parts: list[RenderableType] = [table]
-    parts += [failure_view(f, o, full) for f in fails]
+    # The same failure in many processes (a pool's workers) is said once, with who.
+    same: dict[tuple[str, str, str], list[failures_mod.Failure]] = {}
+    for f in fails:
+        where = f"{f.frame.where}:{f.frame.source}" if f.frame else ""
+        same.setdefault((f.exc_type, f.message, where), []).append(f)
+    parts += [failure_view(group, o, full) for group in same.values()]
     return Group(*parts)
 
 
-def failure_view(f: failures_mod.Failure, o: Observation, full: bool = False) -> RenderableType:
+def failure_view(group: Sequence[failures_mod.Failure], o: Observation,
+                 full: bool = False) -> RenderableType:
+    """One failure (the same exception, message and line in each process of ``group``):
+    who, the exception and its message, and the script's line that raised it."""
     roles = {p.pid: _who(p) for p in o.processes}
-    who = roles.get(f.pid, "?") if f.pid is not None else _("(fd)")
+    f = group[0]
+    whos = [f"{roles.get(x.pid, '?') if x.pid is not None else _('(fd)')} ({x.pid})"
+            for x in group]
+    who = whos[0] if len(whos) == 1 else _("{first} and {n} more processes").format(
+        first=whos[0], n=len(whos) - 1)
     message = f.message if full or len(f.message) <= 240 else f.message[:238] + " …"
-    head = Text.assemble(("✗ ", "bold red"), (f"{who} ({f.pid}): ", "bold"),
+    head = Text.assemble(("✗ ", "bold red"), (f"{who}: ", "bold"),
                          (f.exc_type, "bold red"), (f": {message}" if message else ""))
     parts: list[RenderableType] = [head]
     if f.frame is not None:
@@ -271,7 +284,9 @@ def failure_view(f: failures_mod.Failure, o: Observation, full: bool = False) ->
                                                              if f.frame.source else "")),
                              (0, 0, 0, 2)))
     if full:
-        parts.append(Padding(Text("\n".join(x.text for x in f.lines), style="red"), (0, 0, 0, 2)))
+        for x in group:
+            parts.append(Padding(Text("\n".join(ln.text for ln in x.lines), style="red"),
+                                 (0, 0, 0, 2)))
     return Group(*parts)
 
 

@@ -9,6 +9,7 @@ from labkit.claims import Status
 from labkit.i18n import N_, _, claim_text, language, ngettext
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, LabView, Latency, Report, method_rank
+from labkit.values import in_words
 
 CSS = """
 :root{--pass:#c6f6d5;--pass-b:#2f855a;--fail:#fed7d7;--fail-b:#c53030;--na:#edf2f7;--na-b:#718096;
@@ -214,7 +215,7 @@ def _matrix(body: ET.Element, report: Report) -> None:
             cell = report.cell(claim, col)
             tip = f"{claim.id} · {col.label}\n{_(STATUS_TEXT[cell.status])}: {cell.text}"
             if cell.detail:
-                tip += f"\n{cell.detail}"
+                tip += f"\n{in_words(cell.detail)}"
             td = _e(tr, "td", class_=f"c {STATUS_CLASS[cell.status]}", title=tip)
             if cell.status == NOT_JUDGED:
                 td.text = "–"
@@ -243,8 +244,8 @@ def _failures(body: ET.Element, report: Report) -> None:
         _e(td, "code", claim.id, class_="muted")
         _e(tr, "td", col.env.label)
         _e(tr, "td", col.method)
-        _e(tr, "td", cell.value)
-        _e(tr, "td", cell.detail[:400])
+        _e(tr, "td", cell.text)
+        _e(tr, "td", in_words(cell.detail)[:400])
 
 
 def _latency(body: ET.Element, report: Report) -> None:

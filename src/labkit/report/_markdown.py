@@ -9,10 +9,11 @@ HTML keeps everything.
 from __future__ import annotations
 
 from labkit.claims import Status
-from labkit.i18n import N_, _, claim_text, humanize, ngettext
+from labkit.i18n import N_, _, claim_text, ngettext
 from labkit.observation import Observation
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, Latency, Report, method_rank
+from labkit.values import in_words
 
 GITHUB_SUMMARY_LIMIT = 1024 * 1024
 BUDGET = 512 * 1024  # well under GitHub's limit: other steps may append to the summary
@@ -106,9 +107,9 @@ def _failures(report: Report, with_detail: bool) -> list[str]:
     for claim, col, cell in fails:
         statement = claim_text(claim.id, "statement", default=claim.statement)
         row = [cell_text(statement, 100) + f" `{claim.id}`", cell_text(col.env.label), col.method,
-               cell_text(humanize(cell.value), 80)]
+               cell_text(in_words(cell.value), 80)]
         if with_detail:
-            row.append(cell_text(cell.detail, 160))
+            row.append(cell_text(in_words(cell.detail), 160))
         rows.append(row)
     head = [_("claim"), _("environment"), _("method"), _("value")] + (
         [_("evidence")] if with_detail else [])

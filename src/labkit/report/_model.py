@@ -18,9 +18,10 @@ from pathlib import Path
 
 from labkit.catalogue import BY_ID
 from labkit.claims import Claim, Status, Verdict, all_claims, judge_all
-from labkit.i18n import _, humanize, language
+from labkit.i18n import _, language
 from labkit.observation import Observation
 from labkit.report._load import Loaded, Source, load
+from labkit.values import in_words
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
 OS_NAMES = {"Linux": "Linux", "Darwin": "macOS", "Windows": "Windows"}
@@ -112,7 +113,7 @@ class Cell:
         """The value shown in the cell ("not observed" when nothing spoke to it)."""
         if self.status == Status.NOT_RUN and not self.value:
             return _("not run")
-        return humanize(self.value)
+        return in_words(self.value)
 
 
 @dataclass(frozen=True)
