@@ -242,3 +242,25 @@ def test_an_unknown_language_is_one_line_and_exit_2():
     r = _labkit("list", "--lang", "fr")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "--lang" in r.stderr
+
+
+def test_the_english_statement_is_the_claims_own():
+    # The claim's code holds its English sentence; the catalogs must say the same.
+    from labkit.claims import all_claims
+
+    i18n.set_language("en")
+    differ = [c.id for c in all_claims() if i18n.claim_text(c.id, "statement") != c.statement]
+    assert not differ, f"claims.po (en and zh) out of date for: {differ}"
+
+
+def test_catalogs_agree_with_the_claim_texts_module():
+    # claims/texts.py keeps the texts of the claims added with the new variants as data;
+    # the catalogs are what the kit shows, so they must carry the same sentences.
+    from labkit.claims.texts import TEXTS
+
+    for lang in i18n.LANGUAGES:
+        i18n.set_language(lang)
+        for cid, t in TEXTS.items():
+            assert i18n.claim_text(cid, "statement") == t["statement"][lang], (lang, cid)
+            for method, why in t["why"].items():
+                assert i18n.claim_text(cid, "why", method) == why[lang], (lang, cid, method)

@@ -294,3 +294,18 @@ def test_the_same_failure_in_many_processes_is_said_once():
     other = dataclasses.replace(both, output=o.output + tuple(
         dataclasses.replace(x, text=x.text.replace("line 48", "line 50")) for x in twin))
     assert "\n".join(render(show.process_view(other), 120)).count("RuntimeError: An") == 2
+
+
+def test_english_explanations_are_left_out_in_chinese_but_evidence_stays():
+    from labkit.values import is_prose
+
+    assert is_prose("a spawn child cannot boot before main's code ends")
+    assert not is_prose("_queue.Empty") and not is_prose("counter = 625 / 800")
+    claim = next(c for c in all_claims() if c.id == "seed.daemon.123")
+    v = Verdict(claim.id, "spawn", "", "fail", "123 printed in 1/3",  # type: ignore[arg-type]
+                "a spawn child cannot boot before main's code ends")
+    i18n.set_language("zh")
+    zh = "\n".join(render(show.verdict_table([v]), 300))
+    assert "cannot boot" not in zh and i18n.claim_text(claim.id, "why", "spawn")[:8] in zh
+    i18n.set_language("en")
+    assert "cannot boot" in "\n".join(render(show.verdict_table([v]), 300))

@@ -21,8 +21,8 @@ from labkit import failures as failures_mod
 from labkit.catalogue import Lab
 from labkit.claims import Verdict, all_claims
 from labkit.i18n import N_, _, claim_text, language
-from labkit.observation import Observation, ProcessRecord
-from labkit.values import in_words
+from labkit.observation import EndSource, Observation, ProcessRecord
+from labkit.values import in_words, is_prose
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
 
@@ -73,6 +73,8 @@ def _why(v: Verdict) -> str:
     if key == "pass":
         return ""
     detail = in_words(v.detail)
+    if language() != "en" and is_prose(detail):
+        detail = ""  # an English explanation: the catalog's why says it in this language
     if key in ("not_run", "not_applicable"):
         return detail or claim_text(v.claim, "why", v.method)
     reason = claim_text(v.claim, "why", v.method)
@@ -166,7 +168,10 @@ def _who(p: ProcessRecord) -> str:
 
 def run_title(o: Observation) -> str:
     method = o.start_method or _("unknown")
-    if o.requested_start_method not in (o.start_method, None):
+    if o.method_chosen_by_script:
+        method = _("{method}, chosen by the script itself").format(
+            method=", ".join(o.effective_start_methods) or method)
+    elif o.requested_start_method not in (o.start_method, None):
         method = _("{method} (asked for {requested})").format(
             method=method, requested=o.requested_start_method)
     kind, code = failures_mod.exit_words(o.exit_code)
@@ -247,11 +252,12 @@ def process_view(o: Observation, full: bool = False) -> RenderableType:
     table.add_column(_("latency (ms)"), justify="right", overflow="fold", min_width=7)
     table.add_column(_("end"), overflow="fold")
     for p in o.processes:
-        lat = (p.started_t - p.start_requested_t if p.role == "child"
-               and p.started_t is not None and p.start_requested_t is not None else None)
+        lat = p.start_latency if p.role == "child" else None
+        # "≤": only the parent's noticing is known, so it died then or before.
+        ended = ("≤" if p.ended_by == EndSource.NOTICED else "") + _t(p.ended_t)
         cells = [str(p.pid), str(p.ppid or "—"), _who(p)]
         cells += [p.method or "—"] if with_method else []
-        cells += [f"{_t(p.started_t)}–{_t(p.ended_t)}", _ms(lat) if p.role == "child" else ""]
+        cells += [f"{_t(p.started_t)}–{ended}", _ms(lat) if p.role == "child" else ""]
         table.add_row(*cells, _ending(p, last_fail.get(p.pid)))
     parts: list[RenderableType] = [table]
     # The same failure in many processes (a pool's workers) is said once, with who.
@@ -318,8 +324,7 @@ def compare_table(observations: Sequence[Observation]) -> Table:
         table.add_column(head, overflow="fold", ratio=1)
 
     def latency(o: Observation) -> str:
-        lat = sorted(c.started_t - c.start_requested_t for c in o.children
-                     if c.started_t is not None and c.start_requested_t is not None)
+        lat = sorted(x for c in o.children if (x := c.start_latency) is not None)
         return f"{lat[len(lat) // 2] * 1000:.1f} ms" if lat else "—"
 
     def exit_codes(o: Observation) -> str:

@@ -19,6 +19,11 @@ from labkit.i18n import N_, _, humanize
 # The most specific first: the first template matching the whole phrase wins.
 TEMPLATES: tuple[str, ...] = (
     N_("main first in {}/{} runs"),
+    N_("123 after 'main____' in {}/{} runs"),
+    N_("one at a time {} vs all started first {} (×{})"),
+    N_("queue.Empty {} after the third value"),
+    N_("not run: lab {} variant {} under {}"),
+    N_("{} (default {})"),
     N_("child first: {}"),
     N_("run() in pid {}, main {}"),
     N_("child n={}, parent n={}"),
@@ -92,3 +97,11 @@ def _translate(phrase: str, depth: int = 0) -> str:
 def in_words(value: str) -> str:
     """A measured value for people, in the chosen language where a template says it."""
     return _translate(value) if value else value
+
+
+_PROSE = re.compile(r"[A-Za-z]{3,}[ ,:;]+[a-z]{2,} [a-z]{2,}")
+
+
+def is_prose(text: str) -> bool:
+    """English sentences, as opposed to code, figures and a script's own output."""
+    return bool(_PROSE.search(text))
