@@ -309,3 +309,16 @@ def test_english_explanations_are_left_out_in_chinese_but_evidence_stays():
     assert "cannot boot" not in zh and i18n.claim_text(claim.id, "why", "spawn")[:8] in zh
     i18n.set_language("en")
     assert "cannot boot" in "\n".join(render(show.verdict_table([v]), 300))
+
+
+def test_a_tutorial_sentence_is_marked_confirmed_refuted_or_platform_dependent():
+    from labkit.claims.texts import tutorial_check
+
+    refuted = next(c for c in all_claims() if (t := tutorial_check(c.id)) is not None
+                   and t.verdict == "refuted")
+    kit = next(c for c in all_claims() if c.source == "kit")
+    verdicts = [Verdict(refuted.id, "fork", "", "pass", "v"),  # type: ignore[arg-type]
+                Verdict(kit.id, kit.methods[0], "", "pass", "v")]  # type: ignore[arg-type]
+    i18n.set_language("zh")
+    text = "\n".join(render(show.verdict_table(verdicts), 300))
+    assert text.count("教程的说法：") == 1 and "被推翻" in text

@@ -67,6 +67,23 @@ def _quote(claim_id: str, source: str) -> str:
     return _("tutorial: “{quote}”").format(quote=quote) if quote else f"「{source}」"
 
 
+TUTORIAL_WORDS = {"confirmed": (N_("confirmed"), "green"), "refuted": (N_("refuted"), "red"),
+                  "platform": (N_("depends on the platform"), "yellow")}
+
+
+def tutorial_line(claim_id: str) -> Text | None:
+    """What the kit's evidence says about the tutorial sentence a claim quotes."""
+    from labkit.claims.texts import tutorial_check
+
+    check = tutorial_check(claim_id)
+    if check is None:
+        return None
+    word, style = TUTORIAL_WORDS.get(str(check.verdict), (str(check.verdict), ""))
+    evidence = check.evidence.get(language()) or check.evidence.get("en", "")
+    return Text.assemble((_("the tutorial: "), "dim"), (_(word), f"bold {style}"),
+                         (" — " + evidence, "dim"))
+
+
 def _why(v: Verdict) -> str:
     """Why this outcome: the mechanism under this method, then what the check saw."""
     key = _ALIASES.get(str(v.status), str(v.status))
@@ -110,6 +127,9 @@ def verdict_table(verdicts: Sequence[Verdict], title: str | None = None) -> Rend
         quote = _quote(claim.id, claim.source)
         if quote:
             parts.append(Padding(Text(quote, style="italic dim"), (0, 0, 0, 3)))
+        said = tutorial_line(claim.id)
+        if said:
+            parts.append(Padding(said, (0, 0, 0, 3)))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column(no_wrap=True)

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from labkit import __version__
 from labkit.claims import Status
+from labkit.claims.texts import tutorial_check
 from labkit.i18n import N_, _, claim_text, language, ngettext
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, LabView, Latency, Report, method_rank
@@ -287,6 +288,14 @@ def _lab_section(body: ET.Element, report: Report, lab: LabView, open_env: str) 
                 quote = c.source if language() == "zh" else claim_text(c.id, "quote", c.source)
                 _e(s, "q", quote)
             _e(li, "code", " " + c.id, class_="muted")
+            check = tutorial_check(c.id)
+            if check is not None:
+                said = _e(li, "div", class_="muted")
+                word = {"confirmed": _("confirmed"), "refuted": _("refuted"),
+                        "platform": _("depends on the platform")}.get(str(check.verdict), "")
+                _e(said, "b", _("the tutorial: ") + word)
+                _e(said, "span", " — " + (check.evidence.get(language())
+                                         or check.evidence.get("en", "")))
     for env in report.lab_environments(lab.id):
         det = _e(sec, "details", open="open" if env.key == open_env else None)
         _e(det, "summary", env.label)
