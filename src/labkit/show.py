@@ -202,15 +202,15 @@ def run_title(o: Observation) -> str:
         lab=o.lab, variant=o.variant, method=method, end=end, seconds=o.duration_s)
 
 
-def observation_view(o: Observation, max_lines: int = 60, full: bool = False) -> RenderableType:
+def observation_view(o: Observation, max_lines: int = 60, full: bool = False) -> Group:
     """One run: who printed what and when (tracebacks folded to one line unless
     ``full``), each process's life, and why each failed process failed."""
     roles = {p.pid: _who(p) for p in o.processes}
     fails = failures_mod.failures(o)
     first_of = {id(f.lines[0]): f for f in fails}
     hidden = set() if full else {id(x) for f in fails for x in f.lines[1:]}
-    table = Table(title=escape(run_title(o)), box=box.SIMPLE_HEAD, title_justify="left",
-                  title_style="bold", padding=(0, 1))
+    # The title above the table, not in it: a table's title wraps at the table's width.
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1))
     table.add_column(_("t (s)"), justify="right", no_wrap=True)
     table.add_column(_("pid"), justify="right", no_wrap=True)
     table.add_column(_("who"), overflow="fold", max_width=18)
@@ -228,15 +228,15 @@ def observation_view(o: Observation, max_lines: int = 60, full: bool = False) ->
         if f is not None and not full:
             text = Text.assemble((f.short(), "red"), (" " + _("(traceback: --full)"), "dim"))
         table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), who, text)
-    return table
+    return Group(Text(run_title(o), style="bold"), table)
 
 
 def _ms(x: float | None) -> str:
     return "—" if x is None else f"{x * 1000:.1f}"
 
 
-def _t(x: float | None) -> str:
-    return "—" if x is None else f"{x:.3f}"
+def _t(x: float | None, unknown: str = "?") -> str:
+    return unknown if x is None else f"{x:.3f}"
 
 
 def _ending(p: ProcessRecord, fail: failures_mod.Failure | None) -> Text:
@@ -274,7 +274,8 @@ def process_view(o: Observation, full: bool = False) -> RenderableType:
     for p in o.processes:
         lat = p.start_latency if p.role == "child" else None
         # "≤": only the parent's noticing is known, so it died then or before.
-        ended = ("≤" if p.ended_by == EndSource.NOTICED else "") + _t(p.ended_t)
+        # "?": not traced; "…": still running when the run ended (helpers outlive main).
+        ended = ("≤" if p.ended_by == EndSource.NOTICED else "") + _t(p.ended_t, "…")
         cells = [str(p.pid), str(p.ppid or "—"), _who(p)]
         cells += [p.method or "—"] if with_method else []
         cells += [f"{_t(p.started_t)}–{ended}", _ms(lat) if p.role == "child" else ""]

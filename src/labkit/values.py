@@ -25,6 +25,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("not run: lab {} variant {} under {}"),
     N_("{} (default {})"),
     N_("child first: {}"),
+    N_("run() in pid {}, main {}, {} children, '3、主' after '2、进程1 is done': {}"),
     N_("run() in pid {}, main {}"),
     N_("child n={}, parent n={}"),
     N_("is_alive: {}"),

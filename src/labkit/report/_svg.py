@@ -444,7 +444,7 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
                 _el(g, "path", d=f"M{fx:.1f},{my - 6:.1f} l5,6 l-5,6 l-5,-6 z", class_="d")
             label = fmt_ms(typical)
             if lat.first is not None and lat.later is not None:
-                label += f" (first {fmt_ms(lat.first)})"
+                label += _(" (first {ms})").format(ms=fmt_ms(lat.first))
             lx = min(max(x(lat.high or typical), x(lat.first or 0)) + 8, width - right + 8)
             _el(g, "text", label, x=lx, y=y + bar_h - 3)
             y += bar_h + 4
