@@ -322,3 +322,13 @@ def test_a_tutorial_sentence_is_marked_confirmed_refuted_or_platform_dependent()
     i18n.set_language("zh")
     text = "\n".join(render(show.verdict_table(verdicts), 300))
     assert text.count("教程的说法：") == 1 and "被推翻" in text
+
+
+def test_names_from_the_script_are_shown_as_written_not_as_markup():
+    o = _obs([], exitcode=0)
+    named = dataclasses.replace(o, processes=(
+        o.processes[0], dataclasses.replace(o.processes[1], name="[bold]x[/bold]")),
+        output=(OutputLine(0.2, 7, "stdout", "[red]hi[/red]"),))
+    text = "\n".join(render(show.observation_view(named), 120)
+                     + render(show.process_view(named), 120))
+    assert "[bold]x[/bold]" in text and "[red]hi[/red]" in text

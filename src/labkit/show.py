@@ -101,7 +101,7 @@ def _why(v: Verdict) -> str:
 
 def _verdict_rows(grid: Table, v: Verdict, label: str) -> None:
     symbol, word, style = outcome(v.status)
-    grid.add_row(label, Text(f"{symbol} {word}", style=style), Text(in_words(v.value)))
+    grid.add_row(Text(label), Text(f"{symbol} {word}", style=style), Text(in_words(v.value)))
     why = _why(v)
     if why:
         grid.add_row("", "", Text(_("why: ") + why, style="dim"))
@@ -227,7 +227,7 @@ def observation_view(o: Observation, max_lines: int = 60, full: bool = False) ->
         f = first_of.get(id(ln))
         if f is not None and not full:
             text = Text.assemble((f.short(), "red"), (" " + _("(traceback: --full)"), "dim"))
-        table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), who, text)
+        table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), Text(who), text)
     return Group(Text(run_title(o), style="bold"), table)
 
 
@@ -276,8 +276,9 @@ def process_view(o: Observation, full: bool = False) -> RenderableType:
         # "≤": only the parent's noticing is known, so it died then or before.
         # "?": not traced; "…": still running when the run ended (helpers outlive main).
         ended = ("≤" if p.ended_by == EndSource.NOTICED else "") + _t(p.ended_t, "…")
-        cells = [str(p.pid), str(p.ppid or "—"), _who(p)]
-        cells += [p.method or "—"] if with_method else []
+        # Text, not markup: a process's name is the script's to choose ("[bold]x").
+        cells: list[str | Text] = [str(p.pid), str(p.ppid or "—"), Text(_who(p))]
+        cells += [Text(p.method or "—")] if with_method else []
         cells += [f"{_t(p.started_t)}–{ended}", _ms(lat) if p.role == "child" else ""]
         table.add_row(*cells, _ending(p, last_fail.get(p.pid)))
     parts: list[RenderableType] = [table]
