@@ -340,7 +340,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         if early in i18n.LANGUAGES:
             i18n.set_language(early)
         args = build_parser().parse_args(args_list)
-        i18n.set_language(args.lang)
+        # A command's own --lang (grade, predict) has its own dest: keep what it asked.
+        i18n.set_language(args.lang or (early if early in i18n.LANGUAGES else None))
         code = COMMANDS[args.command](args)
     except KeyboardInterrupt:
         err = Interrupted(_("interrupted: the run's processes were ended"))
