@@ -332,3 +332,26 @@ def test_names_from_the_script_are_shown_as_written_not_as_markup():
     text = "\n".join(render(show.observation_view(named), 120)
                      + render(show.process_view(named), 120))
     assert "[bold]x[/bold]" in text and "[red]hi[/red]" in text
+
+
+def test_labkit_run_folds_a_traceback_and_full_shows_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).parent / "scripts" / "fails.py"
+    env = {**os.environ, "COLUMNS": "80", "LC_ALL": "C.UTF-8"}
+
+    def run(*extra: str) -> str:
+        r = subprocess.run([sys.executable, "-m", "labkit", "run", str(script), "-m", "spawn",
+                            "--isolate", *extra], capture_output=True, text=True,
+                           encoding="utf-8", env=env, timeout=120, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    folded, full = run(), run("--full")
+    assert "RuntimeError: the script itself fails" in folded
+    assert "raised at fails.py:15 in <module>" in folded
+    assert "Traceback (most recent call last):" not in folded and "--full" in folded
+    assert "Traceback (most recent call last):" in full
+    assert max(cell_len(x) for x in folded.splitlines()) <= 80
