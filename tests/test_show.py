@@ -86,6 +86,18 @@ def test_the_claims_view_fits_and_shows_every_sentence(observations, width, lang
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_the_claims_of_several_environments_fit(width):
+    both = list(load(sorted(DATA.glob("observations-*.zip"))).observations)
+    verdicts = judge_all(both)
+    assert len({v.environment for v in verdicts}) == 2
+    lines = render(show.verdict_table(verdicts), width)
+    assert_fits(lines, width)
+    text = "\n".join(lines)
+    for env in {v.environment for v in verdicts}:
+        assert env.replace(" ", "") in text.replace("\n", "").replace(" ", "")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_compare_fits(observations, width):
     runs = [o for o in observations if o.lab == "10" and o.variant == "base"]
     lines = render(show.compare_table(runs), width)

@@ -130,17 +130,22 @@ def verdict_table(verdicts: Sequence[Verdict], title: str | None = None) -> Rend
         said = tutorial_line(claim.id)
         if said:
             parts.append(Padding(said, (0, 0, 0, 3)))
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column(no_wrap=True)
-        grid.add_column(overflow="fold", ratio=1)
+        # Several environments: each one's name on its own line (names are long),
+        # then its methods, aligned across environments.
+        width = max(len(m) for _e, m in mine)
         for env in envs:
-            rows = [(env, m) for (e, m) in mine if e == env]
-            if len(envs) > 1 and rows:
-                grid.add_row(Text(env, style="bold"), "", "")
-            for _env, m in rows:
+            rows = [m for (e, m) in mine if e == env]
+            if not rows:
+                continue
+            if len(envs) > 1:
+                parts.append(Padding(Text(env, style="bold", overflow="fold"), (0, 0, 0, 3)))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True, min_width=width)
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold", ratio=1)
+            for m in rows:
                 _verdict_rows(grid, cells[(claim.id, env, m)], m)
-        parts.append(Padding(grid, (0, 0, 0, 3)))
+            parts.append(Padding(grid, (0, 0, 0, 3 if len(envs) == 1 else 5)))
     return Group(*parts)
 
 
