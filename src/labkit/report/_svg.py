@@ -157,18 +157,18 @@ def run_extent(o: Observation) -> float:
 def _proc_tip(p: ProcessRecord) -> str:
     parts = [f"{p.name} (pid {p.pid}, {p.role})"]
     if p.daemon:
-        parts.append("daemon")
+        parts.append(_("daemon"))
     if p.start_requested_t is not None:
-        parts.append(f"start() at {fmt_seconds(p.start_requested_t)}")
+        parts.append(_("start() at {t}").format(t=fmt_seconds(p.start_requested_t)))
     if p.started_t is not None:
-        parts.append(f"running at {fmt_seconds(p.started_t)}")
+        parts.append(_("running at {t}").format(t=fmt_seconds(p.started_t)))
         if p.start_latency is not None:
-            parts.append(f"start latency {fmt_ms(p.start_latency)}")
+            parts.append(_("start latency {ms}").format(ms=fmt_ms(p.start_latency)))
     if p.ended_t is not None:
-        parts.append(f"ended at {fmt_seconds(p.ended_t)}")
+        parts.append(_("ended at {t}").format(t=fmt_seconds(p.ended_t)))
     if p.exitcode is not None:
         parts.append(f"exitcode {p.exitcode}")
-    return "; ".join(parts)
+    return _("; ").join(parts)
 
 
 def start_window(runs: list[Observation]) -> float:
@@ -329,8 +329,9 @@ def timeline_svg(
         )
         shown = "\n".join(ln.text[:80] for ln in lines[:2])
         if len(lines) > 2:
-            shown += f"\n… {len(lines) - 2} more lines"
-        _title(mark, f"{stream} at {fmt_ms(lines[0].t)}: {shown}")
+            shown += "\n… " + _("{n} more lines").format(n=len(lines) - 2)
+        _title(mark, _("{stream} at {t}: {text}").format(stream=stream, t=fmt_ms(lines[0].t),
+                                                         text=shown))
     return svg
 
 
@@ -364,8 +365,8 @@ def _crowd(
     codes = sorted({str(p.exitcode) for p in row.procs})
     _title(
         g,
-        f"{len(row.procs)} more processes (running spans merged); "
-        f"exit codes: {', '.join(codes[:8])}",
+        _("{n} more processes (running spans merged); exit codes: {codes}").format(
+            n=len(row.procs), codes=", ".join(codes[:8])),
     )
     for a, b in merged:
         _el(g, "rect", x=a, y=y + 5, width=b - a, height=6, fill=fill, fill_opacity=0.55)
@@ -415,9 +416,11 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
             g = _el(svg, "g")
             _title(
                 g,
-                f"{env_label} · {lat.method}: later starts median {fmt_ms(lat.later)}, "
-                f"first start {fmt_ms(lat.first)}, range {fmt_ms(lat.low)}–"
-                f"{fmt_ms(lat.high)}, {lat.starts} starts in {lat.runs} runs ({lat.source})",
+                f"{env_label} · {lat.method}: " + _(
+                    "later starts median {later}, first start {first}, range {low}–{high}, "
+                    "{starts} starts in {runs} runs ({source})").format(
+                    later=fmt_ms(lat.later), first=fmt_ms(lat.first), low=fmt_ms(lat.low),
+                    high=fmt_ms(lat.high), starts=lat.starts, runs=lat.runs, source=lat.source),
             )
             _el(g, "text", lat.method, x=label_w - 8, y=y + bar_h - 3, fill=c, class_="ta")
             typical = lat.typical or 0.0
@@ -453,8 +456,8 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
             line = _el(svg, "line", x1=x(interp), x2=x(interp), y1=y0 - 3, y2=y - 1, class_="dash")
             _title(
                 line,
-                f"{env_label}: a bare interpreter start (python -c pass), "
-                f"{fmt_ms(interp)}, measured by lab 14",
+                f"{env_label}: " + _("a bare interpreter start (python -c pass), {ms}, "
+                                     "measured by lab 14").format(ms=fmt_ms(interp)),
             )
         y += gap
     _latency_legend(svg, label_w, height - 8)
