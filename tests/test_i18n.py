@@ -27,14 +27,19 @@ def msgids_in_source() -> dict[str, str]:
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in MARKERS and node.args):
+            # _("..."), or i18n._("...") where the module uses _ as a throwaway name.
+            name = (node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    else node.func.attr if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute) else None)
+            if name in MARKERS and node.args:
                 arg = node.args[0]
                 where = f"{path.relative_to(SRC)}:{node.lineno}"
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found.setdefault(arg.value, where)
                 else:  # _(variable) translates a literal marked N_() where it is defined
-                    assert node.func.id == "_", f"{where}: {node.func.id}() needs a literal"
+                    # (i18n's own x.ngettext(a, b, n) forwards its arguments)
+                    assert name == "_" or isinstance(node.func, ast.Attribute), (
+                        f"{where}: {name}() needs a literal")
     return found
 
 
