@@ -91,6 +91,13 @@ def test_language_from_the_locale(env, lang):
     assert i18n.language_from_env(env) == lang
 
 
+def test_without_locale_variables_the_system_locale_decides():
+    assert i18n.language_from_env({}, "Chinese (Simplified)_China") == "zh"  # Windows
+    assert i18n.language_from_env({}, "zh_CN") == "zh"
+    assert i18n.language_from_env({}, "English_United States") == "en"
+    assert i18n.language_from_env({"LANG": "en_US.UTF-8"}, "zh_CN") == "en"  # LANG first
+
+
 def test_set_language_overrides_the_locale_and_none_restores_it(monkeypatch):
     monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
     i18n.set_language(None)

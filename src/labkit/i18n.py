@@ -187,14 +187,20 @@ def normalize(lang: str) -> str:
     raise ValueError(f"unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}")
 
 
-def language_from_env(environ: Mapping[str, str] | None = None) -> str:
-    """The language the locale asks for: the first set of LC_ALL, LC_MESSAGES, LANG."""
+def language_from_env(environ: Mapping[str, str] | None = None,
+                      system_locale: str | None = None) -> str:
+    """The language the locale asks for: the first set of LC_ALL, LC_MESSAGES, LANG;
+    where none is set (Windows), the system's locale ("Chinese (Simplified)_China")."""
     env = os.environ if environ is None else environ
     for var in _LOCALE_VARS:
         value = env.get(var, "")
         if value:
             return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    if system_locale is None and environ is None:
+        import locale
+
+        system_locale = locale.getlocale()[0] or ""
+    return "zh" if (system_locale or "").lower().startswith(("zh", "chinese")) else "en"
 
 
 def set_language(lang: str | None) -> str:

@@ -358,7 +358,7 @@ def compare_table(observations: Sequence[Observation]) -> Table:
         return " ".join(_ending(c, None).plain for c in o.children) or "—"
 
     rows = [
-        (N_("exit code"), lambda o: str(o.exit_code) if o.exit_code is not None else "—"),
+        (N_("exit code"), lambda o: str(o.exit_code) if o.exit_code is not None else _("none")),
         (N_("timed out"), lambda o: _("yes") if o.timed_out else _("no")),
         (N_("wall time"), lambda o: f"{o.duration_s:.2f} s"),
         (N_("children"), lambda o: str(len(o.children))),
