@@ -276,3 +276,21 @@ def test_catalogs_agree_with_the_claim_texts_module():
             assert i18n.claim_text(cid, "statement") == t["statement"][lang], (lang, cid)
             for method, why in t["why"].items():
                 assert i18n.claim_text(cid, "why", method) == why[lang], (lang, cid, method)
+
+
+# The zh-cn Python docs' words, not their near-synonyms.
+NOT_THE_DOCS_TERM = {"启动方式": "启动方法", "守护线程进程": "守护进程", "互斥量": "互斥锁",
+                     "父亲进程": "父进程", "儿子进程": "子进程"}
+
+
+def off_terms(texts: list[str]) -> list[str]:
+    return [f"{bad} → {good}: {t[:40]}" for t in texts
+            for bad, good in NOT_THE_DOCS_TERM.items() if bad in t]
+
+
+def test_chinese_texts_use_the_zh_cn_docs_terms():
+    from labkit import catalogue
+
+    texts = [e.msgstr for e in i18n.entries("zh")] + [lab.title_zh for lab in catalogue.LABS]
+    assert not off_terms(texts)
+    assert off_terms(["默认启动方式"]) == ["启动方式 → 启动方法: 默认启动方式"]  # it does see one
