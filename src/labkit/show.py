@@ -355,7 +355,11 @@ def compare_table(observations: Sequence[Observation]) -> Table:
         return f"{lat[len(lat) // 2] * 1000:.1f} ms" if lat else "—"
 
     def exit_codes(o: Observation) -> str:
-        return " ".join(_ending(c, None).plain for c in o.children) or "—"
+        def one(code: int | None) -> str:
+            kind, detail = failures_mod.exit_words(code)
+            return detail if kind else _("none")  # "3", "SIGTERM", or no code seen
+
+        return " ".join(one(c.exitcode) for c in o.children) or "—"
 
     rows = [
         (N_("exit code"), lambda o: str(o.exit_code) if o.exit_code is not None else _("none")),
