@@ -294,3 +294,22 @@ def test_chinese_texts_use_the_zh_cn_docs_terms():
     texts = [e.msgstr for e in i18n.entries("zh")] + [lab.title_zh for lab in catalogue.LABS]
     assert not off_terms(texts)
     assert off_terms(["默认启动方式"]) == ["启动方式 → 启动方法: 默认启动方式"]  # it does see one
+
+
+def test_the_report_speaks_the_chosen_language():
+    from pathlib import Path
+
+    from labkit.report import build, render_html, render_markdown
+
+    data = sorted((Path(__file__).parent / "data").glob("observations-*.zip"))
+    i18n.set_language("zh")
+    report = build(data)
+    html, md = render_html(report), render_markdown(report)
+    assert '<html lang="zh-CN">' in html and "labkit 报告" in html and "## 环境" in md
+    statement = i18n.claim_text("seed.isolation.n", "statement")
+    assert statement in html and statement[:20] in md
+    assert ">Environments<" not in html and "## Environments" not in md
+    i18n.set_language("en")
+    html_en = render_html(build(data))
+    assert '<html lang="en">' in html_en and ">Environments<" in html_en
+    assert "labkit 报告" not in html_en
