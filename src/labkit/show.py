@@ -12,16 +12,17 @@ from collections.abc import Iterable, Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.markup import escape
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from labkit import console as _console
 from labkit import failures as failures_mod
 from labkit.catalogue import Lab
 from labkit.claims import Verdict, all_claims
 from labkit.i18n import N_, _, claim_text, language
 from labkit.observation import EndSource, Observation, ProcessRecord
+from labkit.safe_text import TITLE_LIMIT, cell, styled
 from labkit.values import in_words, is_prose
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
@@ -45,8 +46,7 @@ def outcome(status: object) -> tuple[str, str, str]:
 
 
 def console(stderr: bool = False) -> Console:
-    # Width: the terminal's, else COLUMNS (also when piped), else 80 — rich's own order.
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return _console.console(stderr)
 
 
 def _method_key(m: str) -> int:
@@ -228,12 +228,12 @@ def observation_view(o: Observation, max_lines: int = 60, full: bool = False) ->
                 n=len(lines) - max_lines), style="dim"))
         who = _("(fd)") if ln.pid is None else roles.get(ln.pid, "?")
         style = "red" if ln.stream == "stderr" else ""
-        text = Text(ln.text, style=style)
+        text = styled(ln.text, style)  # never markup; an 8 MB line shows its start
         f = first_of.get(id(ln))
         if f is not None and not full:
             text = Text.assemble((f.short(), "red"), (" " + _("(traceback: --full)"), "dim"))
-        table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), Text(who), text)
-    return Group(Text(run_title(o), style="bold"), table)
+        table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), styled(who), text)
+    return Group(styled(run_title(o), "bold", TITLE_LIMIT), table)
 
 
 def _ms(x: float | None) -> str:
@@ -282,8 +282,8 @@ def process_view(o: Observation, full: bool = False) -> RenderableType:
         # "?": not traced; "…": still running when the run ended (helpers outlive main).
         ended = ("≤" if p.ended_by == EndSource.NOTICED else "") + _t(p.ended_t, "…")
         # Text, not markup: a process's name is the script's to choose ("[bold]x").
-        cells: list[str | Text] = [str(p.pid), str(p.ppid or "—"), Text(_who(p))]
-        cells += [Text(p.method or "—")] if with_method else []
+        cells: list[str | Text] = [str(p.pid), str(p.ppid or "—"), styled(_who(p))]
+        cells += [styled(p.method or "—")] if with_method else []
         cells += [f"{_t(p.started_t)}–{ended}", _ms(lat) if p.role == "child" else ""]
         table.add_row(*cells, _ending(p, last_fail.get(p.pid)))
     parts: list[RenderableType] = [table]
@@ -340,7 +340,7 @@ def _last_error(o: Observation) -> str:
 def compare_table(observations: Sequence[Observation]) -> Table:
     """One script under several methods, side by side: what differs is highlighted."""
     obs = sorted(observations, key=lambda o: _method_key(o.requested_start_method))
-    table = Table(title=escape(_("{script}: side by side").format(script=obs[0].lab)),
+    table = Table(title=cell(_("{script}: side by side").format(script=obs[0].lab), TITLE_LIMIT),
                   box=box.SIMPLE_HEAD, title_justify="left", title_style="bold",
                   padding=(0, 1))
     table.add_column("", style="bold", overflow="fold", max_width=16)
@@ -348,7 +348,7 @@ def compare_table(observations: Sequence[Observation]) -> Table:
         head = o.requested_start_method
         if o.requested_start_method == "default":
             head += f" ({o.start_method})"
-        table.add_column(head, overflow="fold", ratio=1)
+        table.add_column(cell(head), overflow="fold", ratio=1)
 
     def latency(o: Observation) -> str:
         lat = sorted(x for c in o.children if (x := c.start_latency) is not None)
@@ -377,12 +377,12 @@ def compare_table(observations: Sequence[Observation]) -> Table:
     for name, get in rows:
         values = [get(o) for o in obs]
         differs = len(set(values)) > 1 and name not in ("wall time", "start latency (median)")
-        table.add_row(_(name), *[Text(v, style="yellow" if differs else "") for v in values])
+        table.add_row(_(name), *[styled(v, "yellow" if differs else "") for v in values])
     # The stdout text, first lines, so the reader sees the different behaviour itself.
     longest = max((len(o.lines("stdout")) for o in obs), default=0)
     for i in range(min(longest, 8)):
         values = [o.lines("stdout")[i].text if i < len(o.lines("stdout")) else "" for o in obs]
         differs = len(set(values)) > 1
         table.add_row(_("stdout {n}").format(n=i + 1),
-                      *[Text(v, style="yellow" if differs else "") for v in values])
+                      *[styled(v, "yellow" if differs else "") for v in values])
     return table

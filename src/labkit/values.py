@@ -35,6 +35,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("total {}, start {}"),
     N_("{} vs fork {} (×{})"),
     N_("alive right after terminate() in {}"),
+    N_("dead {} after terminate() at most ({} runs)"),
     N_("dead 1 s later in {}; tutorial lab printed {}"),
     N_("exitcode {}, last print reached: {}"),
     N_("AssertionError in the daemon"),

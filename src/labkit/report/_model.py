@@ -19,8 +19,8 @@ from pathlib import Path
 from labkit.catalogue import BY_ID
 from labkit.claims import Claim, Status, Verdict, all_claims, judge_all
 from labkit.i18n import _, language
+from labkit.load import Loaded, Source, load
 from labkit.observation import Observation
-from labkit.report._load import Loaded, Source, load
 from labkit.values import in_words
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
