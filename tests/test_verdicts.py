@@ -144,7 +144,7 @@ def test_tables_and_report_tell_the_five_apart(native) -> None:  # type: ignore[
         marks.append(row.split("fork", 1)[1].split("v-")[0].strip())
     assert len(set(marks)) == 5 and "" not in marks, marks
     assert show.summary_line(verdicts) == (
-        "✓ 1 pass, ✗ 1 fail, ≈ 1 race, – 1 not applicable, ○ 1 not run")
+        "✓ 1 passed, ✗ 1 failed, ≈ 1 race, – 1 not applicable, ○ 1 not run")
     obs = [o for o in native if (o.lab, o.variant) != ("05", "child")]
     # a release-dependent verdict: lab 04's "right after terminate()" as if on Windows
     obs = [dataclasses.replace(o, platform={**o.platform, "system": "Windows"})

@@ -36,6 +36,8 @@ OUTCOMES: dict[str, tuple[str, str, str]] = {
     "not_run": ("○", N_("not run"), "dim italic"),
 }
 _ALIASES = {"n/a": "not_applicable", "na": "not_applicable"}
+SUMMARY_WORDS = {"pass": N_("passed"), "fail": N_("failed"), "race": N_("race"),
+                 "not_applicable": N_("not applicable"), "not_run": N_("not run")}
 
 
 def outcome(status: object) -> tuple[str, str, str]:
@@ -154,7 +156,7 @@ def summary_line(verdicts: Iterable[Verdict]) -> str:
     for v in verdicts:
         counts[_ALIASES.get(str(v.status), str(v.status))] += 1
     shown = [key for key in OUTCOMES if counts[key] or key in ("pass", "fail")]
-    return _(", ").join(f"{OUTCOMES[k][0]} {counts[k]} {_(OUTCOMES[k][1])}" for k in shown)
+    return _(", ").join(f"{OUTCOMES[k][0]} {counts[k]} {_(SUMMARY_WORDS[k])}" for k in shown)
 
 
 # -- the labs ------------------------------------------------------------------------------
