@@ -606,7 +606,7 @@ CHINESE = 'print("主进程 中文 ✓")\n'
 
 @pytest.mark.parametrize("command", ["list", "run"])
 def test_a_cp1252_stdout_never_fails_on_encoding(case: Case, command: str) -> None:
-    args: list[str | Path] = ["list"]
+    args: list[str | Path] = ["list", "--lang", "zh"]  # lab titles in Chinese
     if command == "run":
         json_path = case.root / "zh.json"
         args = ["run", case.script("zh.py", CHINESE), "-m", FAST, "--timeout", "20",

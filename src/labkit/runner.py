@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labkit import __version__
+from labkit import __version__, i18n
 from labkit._boot import _labkit_events as ev
 from labkit.errors import MethodUnavailable, UsageError
 from labkit.observation import EndSource, Observation, OutputLine, ProcessRecord, Role, Stream
@@ -61,20 +61,20 @@ def check_method(method: str) -> None:
         return
     if method not in METHODS:
         raise UsageError(
-            f"unknown start method {method!r}: choose from {', '.join(METHODS)}, default or all"
-        )
+            i18n._("unknown start method {method}: choose from {methods}, default or all")
+            .format(method=repr(method), methods=", ".join(METHODS)))
     if method not in available_methods():
         raise MethodUnavailable(
-            f"start method {method!r} is not available on {sys.platform} "
-            f"(available: {', '.join(available_methods())})"
-        )
+            i18n._("start method {method} is not available on {platform} (available: {methods})")
+            .format(method=repr(method), platform=sys.platform,
+                    methods=", ".join(available_methods())))
 
 
 def check_script(path: Path) -> Path:
     if not path.exists():
-        raise UsageError(f"no such script: {path}")
+        raise UsageError(i18n._("no such script: {path}").format(path=path))
     if path.is_dir():
-        raise UsageError(f"{path} is a directory, not a Python script")
+        raise UsageError(i18n._("{path} is a directory, not a Python script").format(path=path))
     return path.resolve()
 
 
