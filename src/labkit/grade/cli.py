@@ -43,7 +43,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="question language")
 
     c = sub.add_parser("classroom", help="GitHub Classroom: write an assignment template")
-    csub = c.add_subparsers(dest="classroom_command", required=True)
+    csub = c.add_subparsers(dest="classroom_command", required=True, metavar="init")
     i = csub.add_parser("init", help="write .github/workflows/classroom.yml, README, starters")
     i.add_argument("dir", type=Path, help="the template repository's folder")
     i.add_argument("--exercises", nargs="+", help="exercise ids (default: all)")
