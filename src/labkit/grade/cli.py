@@ -34,16 +34,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("--student", default="", help="who this is, recorded in the grade JSON")
 
     p = sub.add_parser("predict", help="answer a lab's questions, then run it and compare")
-    p.add_argument("lab", help="a lab id with questions (see `labkit predict --list x`)")
+    p.add_argument("lab", help="a lab id with questions: 05, 10, 12, 13, 15, 17")
     p.add_argument("--answers", help="answers as JSON (a file or inline), instead of asking")
     p.add_argument("--student", help="who answers (default: $USER)")
     p.add_argument("--out", type=Path, default=Path("predictions"),
                    help="folder for predictions/<lab>.json")
     p.add_argument("--list", action="store_true", help="only print the questions")
-    p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"))
+    p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="question language")
 
     c = sub.add_parser("classroom", help="GitHub Classroom: write an assignment template")
-    csub = c.add_subparsers(dest="classroom_command", required=True)
+    csub = c.add_subparsers(dest="classroom_command", required=True, metavar="init")
     i = csub.add_parser("init", help="write .github/workflows/classroom.yml, README, starters")
     i.add_argument("dir", type=Path, help="the template repository's folder")
     i.add_argument("--exercises", nargs="+", help="exercise ids (default: all)")
