@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -52,15 +55,38 @@ def test_parse_probe() -> None:
         bench.first_and_later([0.01])
 
 
-def test_generated_scripts_compile() -> None:
-    compile(bench.PLAIN_SITECUSTOMIZE, "sitecustomize.py", "exec")
-    probe = bench.PROBE.format(starts=7, mark=bench.MARK)
+def test_probe_scripts_are_files_that_compile() -> None:
+    from labkit import bench_probes
+
+    ws = bench.Workspace.make(starts=7)
+    try:
+        assert ws.probe == bench_probes.START_PROBE and ws.probe.is_file()
+        assert (ws.boot / "sitecustomize.py").is_file()
+        assert os.environ[bench_probes.STARTS_ENV] == "7"  # the probe's runs inherit it
+    finally:
+        ws.close()
+    assert bench_probes.STARTS_ENV not in os.environ
+    probe = ws.probe.read_text(encoding="utf-8")
     compile(probe, "start_probe.py", "exec")
-    assert "range(7)" in probe and repr(bench.MARK) in probe
+    compile((ws.boot / "sitecustomize.py").read_text(encoding="utf-8"), "sitecustomize.py",
+            "exec")
+    assert repr(bench.MARK) in probe and bench_probes.STARTS_ENV in probe
     # A spawn child re-imports the probe: its module level must not import more than
     # a child needs anyway, or that import would be timed as start latency.
     module_level = probe.split("if __name__ == '__main__':")[0]
-    assert "json" not in module_level
+    assert "import json" not in module_level and "import os" not in module_level
+
+
+def test_the_probe_runs_by_hand(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from labkit import bench_probes
+
+    env = bench.plain_env("spawn", bench_probes.PLAIN_BOOT)
+    env[bench_probes.STARTS_ENV] = "3"
+    res = subprocess.run([sys.executable, str(bench_probes.START_PROBE)], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert res.returncode == 0, res.stderr
+    data = bench.parse_probe(res.stdout.splitlines())
+    assert data["method"] == "spawn" and len(data["starts"]) == 3
 
 
 def test_plain_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

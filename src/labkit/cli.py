@@ -7,26 +7,50 @@ Each command is a short pipeline: resolve targets → run (on a platform) → ob
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import signal
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import NoReturn
 
-from labkit import __version__, catalogue, observation, runner
+from labkit import __version__
 from labkit.errors import ClaimFailed, Interrupted, LabkitError, UsageError
-from labkit.observation import Observation
-from labkit.sweep import RunSpec
+
+# Start-up cost: `labkit --version` and `labkit list` import only what they use, so the
+# runner, docker, psutil and the report load inside the commands that need them (and
+# even typing and pathlib wait: they would double a bare interpreter's start).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+    from typing import NoReturn
+
+    from labkit.observation import Observation
+    from labkit.sweep import RunSpec
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
+
+# Commands whose arguments live in their own module (``add_arguments(parser)`` and
+# ``command(args) -> int``): a module is imported only when its command is asked for.
+DEFERRED: dict[str, tuple[str, str]] = {
+    "report": ("labkit.report._cli", "merge Observations of many platforms into a report"),
+    "images": ("labkit.images.cli", "build, list, save, load or prune the kit images; "
+                                    "the classroom shell"),
+    "bench": ("labkit.bench", "what the kit costs, measured: results/bench.json"),
+    "soak": ("labkit.soak", "the claims suite N times under load; exit 1 if a verdict flips"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        raise UsageError(f"{message} (see `labkit {self.prog.split()[-1]} --help`)"
-                         if " " in self.prog else f"{message} (see `labkit --help`)")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser. Of the DEFERRED commands only ``command`` gets its arguments; the others
+    are listed by name and help, their modules left unimported."""
     p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"labkit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -39,31 +63,39 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fork, spawn, forkserver, default (the platform's) or all")
     r.add_argument("--repeat", type=int, default=1)
     r.add_argument("--timeout", type=float, default=60.0, help="seconds before the watchdog")
-    r.add_argument("--json", type=Path, help="write the Observation(s) to this file")
-    r.add_argument("--out", type=Path, help="write one Observation file per run here")
+    r.add_argument("--json", type=_path, help="write the Observation(s) to this file")
+    r.add_argument("--out", type=_path, help="write one Observation file per run here")
     r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
     r.add_argument("--variant", default="base", help="a lab's variant (see `labkit list`)")
 
     c = sub.add_parser("compare", help="run any script under every method, side by side")
-    c.add_argument("scripts", nargs="+", type=Path)
+    c.add_argument("scripts", nargs="+", type=_path)
     c.add_argument("--timeout", type=float, default=60.0)
     c.add_argument("--container", help="compare inside the kit image of this CPython")
-    c.add_argument("--json", type=Path, help="write the Observations to this file")
+    c.add_argument("--json", type=_path, help="write the Observations to this file")
 
     k = sub.add_parser("check", help="judge the claims over saved Observations")
-    k.add_argument("paths", nargs="+", type=Path)
+    k.add_argument("paths", nargs="+", type=_path)
 
-    rep = sub.add_parser("report", help="merge Observations of many platforms into a report")
-    from labkit.report import add_arguments
-
-    add_arguments(rep)
+    for name, (module, text) in DEFERRED.items():
+        sp = sub.add_parser(name, help=text, description=text)
+        if command == name:
+            importlib.import_module(module).add_arguments(sp)
     return p
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word: the first argument that is not an option (the top level has
+    only --help and --version, which take no value)."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 # -- pipeline pieces ----------------------------------------------------------------
 
 
 def resolve_methods(arg: str, available: Sequence[str]) -> tuple[str, ...]:
+    from labkit import runner
+
     if arg == "all":
         return tuple(available)
     runner.check_method(arg) if arg not in available else None
@@ -72,6 +104,10 @@ def resolve_methods(arg: str, available: Sequence[str]) -> tuple[str, ...]:
 
 def resolve_target(target: str, variant: str) -> tuple[str, Path, bool]:
     """(lab id or script path, script, is_lab)."""
+    from pathlib import Path
+
+    from labkit import catalogue, runner
+
     path = Path(target)
     if target.endswith(".py") or path.exists() or "/" in target or "\\" in target:
         return str(path), runner.check_script(path), False
@@ -122,6 +158,10 @@ def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
 
 
 def save(observations: list[Observation], json_path: Path | None, out: Path | None) -> None:
+    import json
+
+    from labkit import observation
+
     if json_path:
         data = [o.to_dict() for o in observations]
         json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,6 +172,11 @@ def save(observations: list[Observation], json_path: Path | None, out: Path | No
 
 
 def load_all(paths: Sequence[Path]) -> list[Observation]:
+    import json
+
+    from labkit import observation
+    from labkit.observation import Observation
+
     found: list[Observation] = []
     for path in paths:
         if not path.exists():
@@ -161,6 +206,7 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
 def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
+    from labkit import catalogue
     from labkit.claims import by_lab
 
     table = Table(title="labkit labs", title_justify="left")
@@ -175,7 +221,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from labkit import show
+    from labkit import catalogue, show
+    from labkit.sweep import RunSpec
 
     if args.repeat < 1:
         raise UsageError("--repeat must be at least 1")
@@ -231,7 +278,8 @@ def _claims_of(lab: str) -> list:  # type: ignore[type-arg]
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from labkit import show
+    from labkit import runner, show
+    from labkit.sweep import RunSpec
 
     scripts = [runner.check_script(p) for p in args.scripts]
     plat = platforms_for(args.container)[0]
@@ -264,12 +312,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return report.main(args)
 
 
-COMMANDS = {
+def _deferred(name: str) -> Callable[[argparse.Namespace], int]:
+    def command(args: argparse.Namespace) -> int:
+        return int(importlib.import_module(DEFERRED[name][0]).command(args))
+
+    return command
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "run": cmd_run,
     "compare": cmd_compare,
     "check": cmd_check,
     "report": cmd_report,
+    "images": _deferred("images"),
+    "bench": _deferred("bench"),
+    "soak": _deferred("soak"),
 }
 
 
@@ -277,7 +335,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     # Ctrl-C must end runs cleanly even when started with SIGINT ignored (nohup, `&`).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(_command_in(argv)).parse_args(argv)
         code = COMMANDS[args.command](args)
     except KeyboardInterrupt:
         err = Interrupted("interrupted: the run's processes were ended")

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # every command imports this module: it imports nothing at run time
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from labkit.observation import Observation
+
 
 class LabkitError(Exception):
     """Base of every error the kit reports as one readable line."""
@@ -13,6 +19,25 @@ class ClaimFailed(LabkitError):
     """A claim was judged false (commands that check claims)."""
 
     exit_code = 1
+
+
+class VerdictsFlipped(LabkitError):
+    """A soak saw a verdict change between sweeps of the same suite."""
+
+    exit_code = 1
+
+
+class ContainerSweepFailed(LabkitError):
+    """The sweep inside the container did not finish (crash, or killed by the watchdog).
+
+    ``observations`` holds the runs that did finish (the sweep writes each as it ends).
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, observations: Sequence[Observation] = ()) -> None:
+        super().__init__(message)
+        self.observations = list(observations)
 
 
 class UsageError(LabkitError):
