@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tarfile
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from labkit.images.engine import Log, first_line
 from labkit.images.recipes import LABEL
@@ -44,14 +45,22 @@ def save(client: Any, tags: Sequence[str], dest: Path, log: Log | None = None) -
 INDEXES = ("manifest.json", "repositories", "index.json")
 
 
+def _sha256(fh: IO[bytes] | None) -> str:
+    h = hashlib.sha256()
+    while fh is not None and (chunk := fh.read(1 << 20)):
+        h.update(chunk)
+    return h.hexdigest()
+
+
 def merge_archives(parts: Sequence[Path], dest: Path) -> None:
-    """Merge ``docker save`` archives (legacy or OCI layout) into one: content-addressed
-    members once each, the image lists (``manifest.json``, ``repositories``,
-    ``index.json``) joined."""
+    """Merge ``docker save`` archives (legacy or OCI layout) into one: each member once,
+    a layer under another name as a link to its first copy, the image lists
+    (``manifest.json``, ``repositories``, ``index.json``) joined."""
     manifest: list[Any] = []
     repositories: dict[str, dict[str, str]] = {}
     index: dict[str, Any] = {}
     seen: set[str] = set()
+    layers: dict[str, str] = {}  # sha256 of a layer.tar -> the first member holding it
     with tarfile.open(dest, "w") as out:
         for part in parts:
             with tarfile.open(part) as tf:
@@ -72,6 +81,16 @@ def merge_archives(parts: Sequence[Path], dest: Path) -> None:
                     if name in seen:
                         continue
                     seen.add(name)
+                    if member.isfile() and name.endswith("/layer.tar"):
+                        # Legacy layout: a layer's folder is named per image, so the same
+                        # layer comes under another name; the engine links such copies to
+                        # the first, and so does this.
+                        first = layers.setdefault(_sha256(tf.extractfile(member)), name)
+                        if first != name:
+                            link = tarfile.TarInfo(name)
+                            link.type, link.linkname = tarfile.SYMTYPE, f"../{first}"
+                            out.addfile(link)
+                            continue
                     out.addfile(member, tf.extractfile(member) if member.isfile() else None)
         for name, value in (("manifest.json", manifest), ("repositories", repositories),
                             ("index.json", index)):
