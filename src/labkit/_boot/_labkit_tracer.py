@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import atexit
 import io
-import json
 import math
 import os
 import sys
 import time
-from json.encoder import encode_basestring_ascii as _quote
+
+# Import-light: every interpreter of a run loads this module, a bare `python -c` too, so
+# neither json (nor the re it pulls in) nor multiprocessing is imported here.
+try:
+    from _json import encode_basestring_ascii as _quote
+except ImportError:  # an interpreter without the C accelerator
+    from json.encoder import encode_basestring_ascii as _quote
 
 _T0 = 0
 _DIR = ""
@@ -54,7 +59,11 @@ def _dump(fields: dict) -> str:
             text = "null" if value is None else ("true" if value else "false")
         elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
             text = repr(value)
+        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            text = "[" + ", ".join(map(_quote, value)) + "]"
         else:
+            import json  # only here: the events above are flat
+
             text = json.dumps(value)
         parts.append(f"{_quote(key)}: {text}")
     return "{" + ", ".join(parts) + "}"
@@ -180,9 +189,33 @@ def _role() -> str:
     return "interpreter"
 
 
-def _patch_multiprocessing() -> None:
-    from multiprocessing import process
+class _PatchOnImport:
+    """Patches ``multiprocessing.process`` as it is first imported, so an interpreter that
+    never uses multiprocessing does not pay for importing it."""
 
+    NAME = "multiprocessing.process"
+
+    def find_spec(self, name, path=None, target=None):  # type: ignore[no-untyped-def]
+        if name != self.NAME:
+            return None
+        sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            spec = getattr(finder, "find_spec", lambda *a: None)(name, path, target)
+            if spec is not None and spec.loader is not None:
+                break
+        else:
+            return None
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module):  # type: ignore[no-untyped-def]
+            exec_module(module)
+            _patch_multiprocessing(module)
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+
+def _patch_multiprocessing(process) -> None:  # type: ignore[no-untyped-def]
     base = process.BaseProcess
     orig_start = base.start
     orig_bootstrap = base._bootstrap  # type: ignore[attr-defined]
@@ -280,6 +313,9 @@ def install() -> None:
     _capture("stderr", 2, role)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork_in_child)
-    _patch_multiprocessing()
+    if _PatchOnImport.NAME in sys.modules:
+        _patch_multiprocessing(sys.modules[_PatchOnImport.NAME])
+    else:
+        sys.meta_path.insert(0, _PatchOnImport())
     if role == "main":
         _main_setup()
