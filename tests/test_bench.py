@@ -184,6 +184,33 @@ def test_figures_and_goals() -> None:
     assert f["kit_overhead_ratio"]["per_lab_worst"]["03_join.py"] == 1.02
     assert f["container_overhead_ratio"]["value"] is None
     assert "no engine" in f["container_overhead_ratio"]["skipped"]
+    # the tracer on a bare start: 1.2 meets the 1.3 goal
+    bare = f["tracer_bare_start_ratio"]
+    assert bare["value"] == 1.2 and bare["goal"] == 1.3 and bare["meets_goal"] is True
+    assert "cli_start_over_bare" not in f and "labkit_run_over_plain" not in f  # not measured
+
+
+def _startup(version_ms: float, list_ms: float, bare_ms: float = 10.0) -> dict:
+    walls = {"version": version_ms, "list": list_ms, "bare": bare_ms}
+    return {"wall_s": {k: {"median": v / 1e3} for k, v in walls.items()},
+            "version_over_bare": version_ms / bare_ms, "list_over_bare": list_ms / bare_ms}
+
+
+def test_cli_start_figures() -> None:
+    kit = {"12_globals.py": {"default": {"ratio": 1.1, "plain_s": {"median": 0.040}}}}
+    cli = {"lab": "12", "wall_s": {"median": 0.100}}
+    f = bench.figures({"startup": _startup(25.0, 90.0), "kit": kit, "cli": cli})
+    start = f["cli_start_over_bare"]
+    assert start["value"] == pytest.approx(2.5) and start["meets_goal"] is True
+    assert start["list_over_bare"] == pytest.approx(9.0) and start["version_ms"] == 25.0
+    run = f["labkit_run_over_plain"]
+    assert run["value"] == pytest.approx(2.5) and run["meets_goal"] is True
+    # the counter-examples: a slow start and a slow command miss their goals
+    f = bench.figures({"startup": _startup(100.0, 200.0), "kit": kit,
+                       "cli": {"lab": "12", "wall_s": {"median": 0.400}}})
+    assert f["cli_start_over_bare"]["meets_goal"] is False
+    assert f["labkit_run_over_plain"]["value"] == pytest.approx(10.0)
+    assert f["labkit_run_over_plain"]["meets_goal"] is False
 
 
 # -- the soak ---------------------------------------------------------------------------

@@ -182,3 +182,34 @@ def test_a_flip_is_exit_1_through_the_one_mapping(monkeypatch: pytest.MonkeyPatc
     err = capsys.readouterr().err
     assert "labkit: 1 verdict(s) flipped between sweeps: seed.x.y[fork]@Linux/py3" in err
     assert json.loads((tmp_path / "soak.json").read_text())["n_completed"] == 2
+
+
+# -- the tracer's cost on an interpreter's start --------------------------------------------
+
+SHOW_MODULES = "import sys; print(' '.join(sorted(sys.modules)))"
+
+
+def _traced_env(trace_dir: Path) -> dict[str, str]:
+    from labkit import runner
+
+    return {"PYTHONPATH": str(runner.BOOT_DIR), "LABKIT_TRACE_DIR": str(trace_dir),
+            "LABKIT_T0_NS": "0", "LABKIT_MAIN_PID": "1", "LABKIT_START_METHOD": "default"}
+
+
+def test_a_traced_bare_interpreter_imports_little_more_than_a_bare_one(tmp_path: Path) -> None:
+    bare = set(run("-c", SHOW_MODULES).stdout.split())
+    proc = run("-c", SHOW_MODULES, env=_traced_env(tmp_path))
+    traced = set(proc.stdout.split())
+    assert "_labkit_tracer" in traced  # the tracer did load, and wrote its event
+    assert '"ev": "interp"' in next(tmp_path.glob("*.jsonl")).read_text()
+    heavy = (traced - bare) & {"json", "re", "multiprocessing", "socket", "pickle"}
+    assert not heavy, f"the tracer imported {sorted(heavy)} into a bare interpreter"
+
+
+def test_multiprocessing_is_traced_once_it_is_imported(tmp_path: Path) -> None:
+    # The counter-side: importing multiprocessing late still gets it patched.
+    proc = run("-c", "import multiprocessing as mp; print(mp.Process.start.__module__)",
+               env=_traced_env(tmp_path))
+    assert proc.stdout.strip() == "_labkit_tracer", proc.stderr
+    untraced = run("-c", "import multiprocessing as mp; print(mp.Process.start.__module__)")
+    assert untraced.stdout.strip() == "multiprocessing.process"
