@@ -120,10 +120,12 @@ def resolve_target(target: str, variant: str) -> tuple[str, Path, bool]:
 
 def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
     """The native platform, or the kit image of one CPython, or all of them."""
-    from labkit import images, platforms
+    from labkit import platforms
 
     if not container:
         return [platforms.get("native")]
+    from labkit import images
+
     return [platforms.get("container", python=v) for v in images.parse_pythons(container)]
 
 
