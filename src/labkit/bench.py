@@ -9,6 +9,12 @@ and prints a table. The figures:
   of a probe script run through the kit (tracer in every interpreter) over the same
   probe run with a ``sitecustomize`` that only forces the start method; per method,
   the worst reported.
+- ``tracer_bare_start_ratio`` — a bare ``python -c pass`` with the tracer loaded in it
+  (as in an interpreter a traced script starts itself) over one without.
+- ``cli_start_over_bare`` — ``labkit --version`` over ``python -c pass`` (the CLI's own
+  start; ``labkit list`` beside it), kit modules byte-compiled first, as installed.
+- ``labkit_run_over_plain`` — the whole ``labkit run 12`` (a ~40 ms lab; tables and all)
+  over ``python labs/12_globals.py``.
 - ``kit_overhead_ratio`` — the wall time of a lab run through the runner (subprocess,
   tracer, watchdog, temp cwd, reading the trace, building the Observation) over the
   same script run as plain ``python labs/x.py`` (a long lab and a short one).
@@ -22,7 +28,9 @@ and prints a table. The figures:
   its scripts prescribe (their sleeps and timeouts, and the watchdog waits of the
   runs that must hang), at ``jobs=4`` and ``jobs=1``.
 
-Host-side (rich for the table); the benchmark never runs in the test suite.
+``labkit bench`` (alias ``python -m labkit.bench``); ``--only startup,latency`` or
+``--skip container,suite`` choose parts, ``--quick`` takes fewer repeats. Host-side (rich
+for the table); the benchmark never runs in the test suite.
 """
 
 from __future__ import annotations
