@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from labkit import catalogue, runner
+from labkit import planner, runner
 from labkit.claims import Evidence
 from labkit.platforms.native import NativePlatform
 
@@ -27,11 +27,15 @@ def _labs_needed(session: pytest.Session) -> set[str]:
 
 @pytest.fixture(scope="session")
 def native_evidence(request: pytest.FixtureRequest) -> Evidence:
+    """Every run the selected claims read, as the planner plans `labkit run LABS -m all`."""
     needed = _labs_needed(request.session)
-    labs = tuple(lab for lab in catalogue.LABS if lab.id in needed)
-    specs = catalogue.plan(runner.available_methods(), labs)
-    jobs = int(os.environ.get("LABKIT_JOBS", "4"))
-    return Evidence(NativePlatform(jobs=jobs).run(specs))
+    if not needed:
+        return Evidence([])
+    jobs = int(os.environ.get("LABKIT_JOBS", str(planner.LAB_JOBS)))
+    plan = planner.plan(planner.Request(labs=tuple(sorted(needed)), methods=(planner.ALL,),
+                                        jobs=jobs),
+                        runner.available_methods(), planner.native_default_method())
+    return Evidence(NativePlatform(jobs=plan.jobs).run(plan.specs))
 
 
 @pytest.fixture
@@ -44,3 +48,20 @@ def script(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return make
+
+
+_RACES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # A race passes only with its measured frequency, shown once more at the end.
+    props = dict(report.user_properties)
+    if report.when == "call" and props.get("status") == "race":
+        _RACES.append(f"{report.nodeid.split('[')[-1].rstrip(']')}: {props.get('frequency')}")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _RACES:
+        terminalreporter.section("races (not asserted; measured frequency)")
+        for line in _RACES:
+            terminalreporter.write_line(line)

@@ -1,8 +1,9 @@
 """The claims, one test body installed once per start method (ids: claim-method).
 
-A method this platform lacks is skipped with its reason; a claim that is not
-asserted under a method (a race, a release-dependent behaviour) is skipped with
-what was observed, never passed silently.
+Each of the five statuses has one meaning in pytest: pass passes; fail fails; a race
+passes with its measured frequency recorded (``record_property`` and the test's
+output); not applicable is a skip carrying its declared reason; not run is a failure
+(the fixture plans through the planner, so a needed run that is missing is a defect).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 import pytest
 
 from labkit import runner
-from labkit.claims import NA, PASS, Claim, all_claims
+from labkit.claims import Claim, Status, all_claims
 
 
 def _params():  # type: ignore[no-untyped-def]
@@ -21,18 +22,25 @@ def _params():  # type: ignore[no-untyped-def]
         for method in claim.methods:
             marks = []
             if method != "default" and method not in available:
-                marks.append(
-                    pytest.mark.skip(reason=f"{method} is not available on {sys.platform}")
-                )
+                marks.append(pytest.mark.skip(
+                    reason=f"method absent on this platform: {method} on {sys.platform}"))
             yield pytest.param(claim, method, id=f"{claim.id}-{method}", marks=marks)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("claim", "method"), list(_params()))
-def test_claim(claim: Claim, method: str, native_evidence) -> None:  # type: ignore[no-untyped-def]
+def test_claim(claim: Claim, method: str, native_evidence, record_property) -> None:  # type: ignore[no-untyped-def]
     verdict = claim.judge(native_evidence, method, "native")
-    if verdict.status == NA:
-        pytest.skip(f"not asserted under {method}: {verdict.detail}")
-    assert verdict.status == PASS, (
+    record_property("status", str(verdict.status))
+    record_property("value", verdict.value)
+    if verdict.status == Status.NOT_APPLICABLE:
+        pytest.skip(verdict.detail)
+    if verdict.status == Status.RACE:
+        record_property("frequency", verdict.value)
+        print(f"{claim.id}[{method}] race, measured: {verdict.value} ({verdict.detail})")
+        return
+    if verdict.status == Status.NOT_RUN:
+        pytest.fail(f"the planner did not run what {claim.id} reads: {verdict.detail}")
+    assert verdict.status == Status.PASS, (
         f"{claim.statement}\n  measured: {verdict.value}\n  {verdict.detail}"
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from labkit import observation
-from labkit.claims import FAIL, NA, PASS, all_claims, judge_all
+from labkit.claims import Status, all_claims, judge_all
 from labkit.errors import UsageError
 from labkit.observation import Observation
 from labkit.report import (
@@ -162,8 +162,8 @@ def test_cells_are_the_claims_own_verdicts(report) -> None:  # type: ignore[no-u
         assert (cell.status, cell.value, cell.detail) == (v.status, v.value, v.detail)
 
 
-def test_a_claim_not_observed_is_na_not_observed(native) -> None:
-    # Lab 07 ran natively, but not in the container: there its claims are "not observed".
+def test_a_claim_not_observed_is_not_run(native) -> None:
+    # Lab 07 ran natively, but not in the container: there its claims are "not run".
     box = [o for o in load([CONTAINER]).observations if o.lab != "07"]
     rep = from_observations(native + box)
     fifo = next(c for c in rep.claims if c.id == "seed.queue.fifo")
@@ -171,12 +171,13 @@ def test_a_claim_not_observed_is_na_not_observed(native) -> None:
         next(c for c in rep.columns if c.method == "spawn" and (c.env.image is None) == is_native)
         for is_native in (True, False)
     )
-    assert rep.cell(fifo, native_col).status == PASS
+    assert rep.cell(fifo, native_col).status == Status.PASS
     cell = rep.cell(fifo, box_col)
-    assert cell.status == NA and cell.text == "not observed"
-    assert "➖ not observed" in render_markdown(rep)
-    assert rep.totals(box_col.env)[NA] >= 3  # fifo, empty_timeout, full under spawn at least
-    # A claim about one method only is "not judged" under the others, not n/a.
+    assert cell.status == Status.NOT_RUN and cell.text == "not run"
+    assert "⏸ not run" in render_markdown(rep)
+    # fifo, empty_timeout, full under spawn at least
+    assert rep.totals(box_col.env)[Status.NOT_RUN] >= 3
+    # A claim about one method only is "not judged" under the others, not "not run".
     costlier = next(c for c in rep.claims if c.id == "seed.join.spawn_costlier")
     fork_col = next(c for c in rep.columns if c.method == "fork")
     assert rep.cell(costlier, fork_col).status == NOT_JUDGED
@@ -229,7 +230,7 @@ def test_a_failed_claim_is_listed_with_its_evidence(native) -> None:
     rep = from_observations(runs)
     fails = rep.failures()
     assert [(c.id, col.method) for c, col, _ in fails] == [("seed.queue.fifo", "fork")]
-    assert rep.totals()[FAIL] == 1
+    assert rep.totals()[Status.FAIL] == 1
     assert "## Failures (1)" in render_markdown(rep)
     assert "Failures (1)" in render_html(rep)
 

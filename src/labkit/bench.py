@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from labkit import bench_probes, catalogue, runner, sweep
+from labkit import bench_probes, catalogue, planner, runner, sweep
 from labkit.errors import UsageError
 from labkit.observation import Observation
 from labkit.sweep import RunSpec
@@ -66,40 +66,6 @@ GOALS = {
     "container_overhead_ratio": 1.15,
 }
 MARK = "LABKIT_BENCH "  # the probe's result line (bench_probes/start_probe.py prints it)
-
-# What each lab script itself makes a run wait, at least (seconds): its sleeps and
-# blocking timeouts along the longest chain (random sleeps at their minimum). A run
-# that must hang waits for the watchdog instead: see ``run_floor``.
-SLEEP_FLOOR: dict[str, float] = {
-    "01_start.py": 5.0,  # the child sleeps 5 s; main waits for it at exit
-    "01_start_sleep.py": 5.0,  # the same child; main's 1 s overlaps it
-    "01_start_subclass.py": 3.0,  # run() sleeps 3 s
-    "02_isolation.py": 1.0,  # the child sleeps 1 s, main joins
-    "03_join.py": 3.0,  # children sleep 1, 2, 3 s at once
-    "04_terminate.py": 2.0,  # main: sleep 1, terminate, sleep 1
-    "04_terminate_now.py": 2.0,
-    "05_daemon.py": 1.0,  # main sleeps 1 s; the daemon dies with it
-    "05_daemon_child.py": 1.0,
-    "05_daemon_main_ends.py": 2.0,  # the non-daemon sleeps 2 s
-    "06_mutex.py": 1.0,  # search() sleeps randint(1, 2); the sale randint(0, 1)
-    "06_mutex_nolock.py": 2.5,  # a common start 1.5 s ahead, then get() sleeps 1 s
-    "07_queue.py": 3.0,  # get(timeout=3) on the empty queue
-    "07_queue_full.py": 0.0,  # put_nowait raises at once
-    "08_pc_sentinel.py": 4.0,  # 3 products of >= 1 s each, the last eaten in >= 1 s
-    "08_pc_no_sentinel.py": 4.0,  # the same, then it hangs (watchdog)
-    "09_pc_joinable.py": 4.0,  # as 08: q.join() returns after the last task_done()
-    "10_guard.py": 0.0,
-    "10_guard_pool.py": 0.0,  # fork: at once; spawn/forkserver hang (watchdog)
-    "11_reimport.py": 0.0,
-    "12_globals.py": 0.0,
-    "13_pickle.py": 0.0,
-    "14_latency.py": 0.0,
-    "15_global_lock.py": 1.0,  # a common start 1 s ahead
-    "15_passed_lock.py": 1.0,
-    "16_default_method.py": 0.0,
-    "17_queue_deadlock.py": 3.0,  # join(timeout=3)
-}
-
 
 # -- pure helpers (unit-tested) ---------------------------------------------------------
 
@@ -156,10 +122,10 @@ def first_and_later(starts: Sequence[float]) -> tuple[float, float]:
 
 def run_floor(script: str, timed_out: bool, timeout: float) -> float | None:
     """What a run must wait at least: its script's sleeps, or the watchdog's timeout
-    for a run that hangs. None for a script the table does not know."""
+    for a run that hangs. None for a script the catalogue does not know."""
     if timed_out:
         return timeout
-    return SLEEP_FLOOR.get(Path(script).name)
+    return catalogue.sleep_floor(script)
 
 
 def makespan_bound(concurrent: Sequence[float], alone: Sequence[float], jobs: int) -> float:
@@ -448,12 +414,10 @@ def measure_container(python: str, labs: Sequence[str], methods: Sequence[str], 
     except Exception as exc:  # no SDK, no engine, no image: skip with the reason
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {"skipped": f"{type(exc).__name__}: {reason}", "python": python}
-    specs = []
-    for lab_id in labs:
-        lab = catalogue.find(lab_id)
-        for m in methods:
-            specs.append(RunSpec(lab=lab.id, variant="base", script=str(lab.path()), method=m,
-                                 repeat=0, timeout=60.0, concurrent=False))
+    # Each lab's base script once per method, one run at a time: a measurement.
+    specs = list(planner.plan(planner.Request(labs=tuple(labs), methods=tuple(methods),
+                                              jobs=1, exact=True),
+                              plat.available_methods()).specs)
     inside: dict[str, list[float]] = {}
     native: dict[str, list[float]] = {}
     walls: dict[str, list[float]] = {"container": [], "native": []}
@@ -500,11 +464,14 @@ def measure_container(python: str, labs: Sequence[str], methods: Sequence[str], 
 def measure_suite(jobs_list: Sequence[int], repeats: int, log: Log,
                   labs: Sequence[str] = ()) -> dict[str, Any]:
     """The whole labs suite (``nox -s labs``'s plan) at each ``jobs``; verdicts kept."""
-    from labkit.claims import FAIL, NA, PASS, judge_all
+    from labkit.claims import Status, judge_all
 
     methods = runner.available_methods()
     chosen = tuple(catalogue.find(x) for x in labs) or catalogue.LABS
-    specs = catalogue.plan(methods, chosen)
+    # The plan `nox -s labs` runs (`labkit run all -m all`), at each jobs below.
+    specs = list(planner.plan(planner.Request(labs=tuple(lab.id for lab in chosen),
+                                              methods=("all",)),
+                              methods, planner.native_default_method()).specs)
     out: dict[str, Any] = {"runs": len(specs), "methods": list(methods),
                            "labs": [lab.id for lab in chosen], "by_jobs": {}}
     for jobs in jobs_list:
@@ -522,7 +489,7 @@ def measure_suite(jobs_list: Sequence[int], repeats: int, log: Log,
             walls.append(time.perf_counter() - t)
             floors.append(suite_floor(specs, obs, jobs))
             verdicts = judge_all(obs)
-            counts.append({s: sum(v.status == s for v in verdicts) for s in (PASS, FAIL, NA)})
+            counts.append({str(s): sum(v.status == s for v in verdicts) for s in Status})
             timing.append({f"{v.claim}[{v.method}]": f"{v.status}: {v.value}"
                            for v in verdicts
                            if v.claim.startswith(("seed.join.", "kit.latency.",

@@ -24,13 +24,6 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
     from labkit.observation import Observation
-    from labkit.sweep import RunSpec
-
-
-def _path(text: str) -> Path:
-    from pathlib import Path
-
-    return Path(text)
 
 # Commands whose arguments live in their own module (``add_arguments(parser)`` and
 # ``command(args) -> int``): a module is imported only when its command is asked for.
@@ -41,6 +34,12 @@ DEFERRED: dict[str, tuple[str, str]] = {
     "bench": ("labkit.bench", "what the kit costs, measured: results/bench.json"),
     "soak": ("labkit.soak", "the claims suite N times under load; exit 1 if a verdict flips"),
 }
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,21 +57,26 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub.add_parser("list", help="the labs: id, title (zh/en), variants, claims")
 
     r = sub.add_parser("run", help="run a lab id or any script; show and save Observations")
-    r.add_argument("target", help="a lab id (03, 03_join) or the path of any Python script")
+    r.add_argument("target", help="a lab id (03, 03_join), all, or the path of any Python script")
     r.add_argument("--start-method", "-m", default="default",
                    help="fork, spawn, forkserver, default (the platform's) or all")
-    r.add_argument("--repeat", type=int, default=1)
-    r.add_argument("--timeout", type=float, default=60.0, help="seconds before the watchdog")
+    r.add_argument("--repeat", type=int, default=None,
+                   help="runs per method (a lab: at least what its claims need)")
+    r.add_argument("--timeout", type=float, default=None,
+                   help="seconds before the watchdog (default: the lab's own, else 60)")
     r.add_argument("--json", type=_path, help="write the Observation(s) to this file")
     r.add_argument("--out", type=_path, help="write one Observation file per run here")
     r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
-    r.add_argument("--variant", default="base", help="a lab's variant (see `labkit list`)")
+    r.add_argument("--variant", default=None,
+                   help="only this variant of a lab and the claims reading it (`labkit list`)")
+    _script_options(r)
 
     c = sub.add_parser("compare", help="run any script under every method, side by side")
     c.add_argument("scripts", nargs="+", type=_path)
-    c.add_argument("--timeout", type=float, default=60.0)
+    c.add_argument("--timeout", type=float, default=None)
     c.add_argument("--container", help="compare inside the kit image of this CPython")
     c.add_argument("--json", type=_path, help="write the Observations to this file")
+    _script_options(c)
 
     k = sub.add_parser("check", help="judge the claims over saved Observations")
     k.add_argument("paths", nargs="+", type=_path)
@@ -90,47 +94,48 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return next((a for a in argv if not a.startswith("-")), None)
 
 
+def _script_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", type=int, default=None,
+                   help="runs at once (a script: 1, one after another, as by hand; labs: 4)")
+    p.add_argument("--isolate", action="store_true",
+                   help="run a script in a fresh temp folder, not the folder you are in")
+
+
 # -- pipeline pieces ----------------------------------------------------------------
 
 
-def resolve_methods(arg: str, available: Sequence[str]) -> tuple[str, ...]:
-    from labkit import runner
-
-    if arg == "all":
-        return tuple(available)
-    runner.check_method(arg) if arg not in available else None
-    return (arg,)
-
-
-def resolve_target(target: str, variant: str) -> tuple[str, Path, bool]:
-    """(lab id or script path, script, is_lab)."""
+def is_script(target: str) -> bool:
+    """A path (not a lab id): ends in .py, exists, or has a folder in it."""
     from pathlib import Path
 
-    from labkit import catalogue, runner
-
-    path = Path(target)
-    if target.endswith(".py") or path.exists() or "/" in target or "\\" in target:
-        return str(path), runner.check_script(path), False
-    lab = catalogue.find(target)
-    if variant not in lab.scripts():
-        raise UsageError(f"lab {lab.id} has no variant {variant!r}: "
-                         f"{', '.join(lab.scripts())}")
-    return lab.id, lab.path(variant), True
+    return target.endswith(".py") or Path(target).exists() or "/" in target or "\\" in target
 
 
-def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
+def platforms_for(container: str | None, jobs: int = 4) -> list:  # type: ignore[type-arg]
     """The native platform, or the kit image of one CPython, or all of them."""
     from labkit import platforms
 
     if not container:
-        return [platforms.get("native")]
+        return [platforms.get("native", jobs=jobs)]
     from labkit import images
 
-    return [platforms.get("container", python=v) for v in images.parse_pythons(container)]
+    return [platforms.get("container", python=v, jobs=jobs)
+            for v in images.parse_pythons(container)]
 
 
-def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
-    """Run specs on each chosen platform with a progress bar on stderr."""
+def _default_method(plat) -> str:  # type: ignore[no-untyped-def]
+    """The platform's own default start method: natively what a plain ``python`` gets;
+    a kit image lists its default first."""
+    from labkit import planner
+
+    if plat.name.startswith("native"):
+        return planner.native_default_method()
+    return str(plat.available_methods()[0])
+
+
+def execute(request) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
+    """Plan the request on each chosen platform and run it, with a progress bar on
+    stderr. Returns (Observations, the claims the plans cover)."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -139,14 +144,21 @@ def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
         TimeElapsedColumn,
     )
 
-    plats = platforms_for(container)
+    from labkit import planner
+
+    probe = platforms_for(request.container)
+    plans = [planner.plan(request, p.available_methods(), _default_method(p)) for p in probe]
+    plats = platforms_for(request.container, jobs=plans[0].jobs)
     for plat in plats:
         if hasattr(plat, "image"):
             plat.image()  # build or reuse the kit image first: its log, then the bar
     observations: list[Observation] = []
+    claims: list = []  # type: ignore[type-arg]
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_console(stderr=True)) as bar:
-        for plat in plats:
+        for plat, plan in zip(plats, plans, strict=True):
+            specs = list(plan.specs)
+            claims += [c for c in plan.claims if c not in claims]
             task = bar.add_task(f"{plat.name}", total=len(specs))
 
             def progress(event: dict, task=task, name=plat.name) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +168,7 @@ def execute(specs: list[RunSpec], container: str | None) -> list[Observation]:
 
             observations += plat.run(specs, progress=progress)
             bar.update(task, completed=len(specs), description=f"{plat.name}: done")
-    return observations
+    return observations, claims
 
 
 def save(observations: list[Observation], json_path: Path | None, out: Path | None) -> None:
@@ -223,38 +235,40 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from labkit import catalogue, show
-    from labkit.sweep import RunSpec
+    import os
+    from pathlib import Path
 
-    if args.repeat < 1:
-        raise UsageError("--repeat must be at least 1")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
-    available = platforms_for(args.container)[0].available_methods()
-    methods = resolve_methods(args.start_method, available)
-    if args.target == "all":  # every lab, every variant, as the catalogue says
-        specs = catalogue.plan(methods, timeout=args.timeout)
-        lab, is_lab = "all", True
+    from labkit import runner, show
+    from labkit.planner import Request
+
+    target = args.target
+    common = dict(methods=(args.start_method,), repeats=args.repeat, timeout=args.timeout,
+                  jobs=args.jobs, container=args.container)
+    if is_script(target):
+        if args.variant:
+            raise UsageError("--variant applies to a lab, not to a script")
+        runner.check_script(Path(target))
+        request = Request(scripts=(target,), isolate=args.isolate, cwd=os.getcwd(), **common)
     else:
-        lab, script, is_lab = resolve_target(args.target, args.variant)
-        specs = [RunSpec(lab=lab, variant=args.variant, script=str(script), method=m,
-                         repeat=i, timeout=args.timeout)
-                 for m in methods for i in range(args.repeat)]
-    observations = execute(specs, args.container)
+        if args.isolate:
+            raise UsageError("--isolate applies to a script (a lab always runs in a temp folder)")
+        request = Request(labs=(target,), variants=(args.variant,) if args.variant else (),
+                          **common)
+    observations, claims = execute(request)
     save(observations, args.json, args.out)
     out = _console()
-    if lab != "all":
+    if target != "all":
         for o in observations:
             out.print(show.observation_view(o))
             out.print(show.process_view(o))
-    if is_lab:
+    if request.labs:
         from labkit.claims import judge_all
 
-        verdicts = judge_all(observations)
-        if lab != "all":
-            verdicts = [v for v in verdicts if v.claim in {c.id for c in _claims_of(lab)}]
+        wanted = {c.id for c in claims}
+        verdicts = [v for v in judge_all(observations) if v.claim in wanted]
         if verdicts:
-            out.print(show.verdict_table(verdicts, title=f"claims of lab {lab}"))
+            title = "claims of all labs" if target == "all" else f"claims of lab {target}"
+            out.print(show.verdict_table(verdicts, title=title))
             out.print(show.summary_line(verdicts))
         if args.out:
             out.print(f"Observations written to {args.out}")
@@ -266,32 +280,33 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _fail_on(verdicts: list) -> None:  # type: ignore[type-arg]
     """A lab run checks claims, so a failed claim is exit 1 (a plain script never is)."""
-    from labkit.claims import FAIL
+    from labkit.claims import Status
 
-    failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == FAIL})
+    failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == Status.FAIL})
     if failed:
         raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: {', '.join(failed)}")
 
 
-def _claims_of(lab: str) -> list:  # type: ignore[type-arg]
-    from labkit.claims import by_lab
-
-    return by_lab(lab)
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
-    from labkit import runner, show
-    from labkit.sweep import RunSpec
+    import os
 
-    scripts = [runner.check_script(p) for p in args.scripts]
-    plat = platforms_for(args.container)[0]
-    methods = tuple(plat.available_methods()) + ("default",)
-    specs = [RunSpec(lab=str(p), variant="base", script=str(s), method=m, timeout=args.timeout)
-             for p, s in zip(args.scripts, scripts, strict=True) for m in methods]
-    observations = execute(specs, args.container)
+    from labkit import planner, runner, show
+    from labkit.planner import Request
+
+    for p in args.scripts:
+        runner.check_script(p)
+    # Every method this platform has, and its default as a column of its own.
+    request = Request(scripts=tuple(str(p) for p in args.scripts),
+                      methods=(planner.ALL, planner.DEFAULT), timeout=args.timeout,
+                      jobs=args.jobs, container=args.container, isolate=args.isolate,
+                      cwd=os.getcwd())
+    observations, _ = execute(request)
     out = _console()
-    for s in args.scripts:
-        out.print(show.compare_table([o for o in observations if o.lab == str(s)]))
+    shown: list[str] = []
+    for o in observations:
+        if o.lab not in shown:
+            shown.append(o.lab)
+            out.print(show.compare_table([x for x in observations if x.lab == o.lab]))
     save(observations, args.json, None)
     return 0
 

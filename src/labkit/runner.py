@@ -82,6 +82,7 @@ class RunOptions:
     lab: str = ""
     variant: str = "base"
     repeat: int = 0
+    cwd: str | None = None  # the script's working folder; None: a fresh temp folder
 
 
 def run(script: Path, options: RunOptions) -> Observation:
@@ -89,7 +90,9 @@ def run(script: Path, options: RunOptions) -> Observation:
     script = check_script(script)
     check_method(options.method)
     run_id = uuid.uuid4().hex[:12]
-    workdir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
+    own_workdir = options.cwd is None  # a folder the caller gave is never removed
+    workdir = Path(options.cwd) if options.cwd else Path(
+        tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
     tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-", dir=_fast_tmp()))
     _compile_boot()
     try:
@@ -101,7 +104,8 @@ def run(script: Path, options: RunOptions) -> Observation:
             script, options, run_id, raw, events, errors, exit_code, timed_out, t_end, started_at
         )
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if own_workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
         shutil.rmtree(tracedir, ignore_errors=True)
 
 

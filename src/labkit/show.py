@@ -13,10 +13,16 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from labkit.claims import FAIL, NA, PASS, Verdict, all_claims
+from labkit.claims import Status, Verdict, all_claims
 from labkit.observation import Observation
 
-MARK = {PASS: ("✓", "green"), FAIL: ("✗", "bold red"), NA: ("–", "dim")}
+MARK = {
+    Status.PASS: ("✓", "green"),
+    Status.FAIL: ("✗", "bold red"),
+    Status.RACE: ("~", "yellow"),
+    Status.NOT_APPLICABLE: ("n/a", "dim"),
+    Status.NOT_RUN: ("· not run", "magenta"),
+}
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
 
 
@@ -63,7 +69,7 @@ def verdict_table(verdicts: Sequence[Verdict], title: str = "Claims") -> Table:
                 continue
             mark, style = MARK[v.status]
             row_cells.append(Text(f"{mark} {v.value}".strip(),
-                                  style=style if v.status != PASS else ""))
+                                  style=style if v.status != Status.PASS else ""))
         if not any(c.plain for c in row_cells):
             continue
         head: list[Text | str] = [claim.lab if claim.lab != last_lab else "", claim.id]
@@ -78,7 +84,9 @@ def summary_line(verdicts: Iterable[Verdict]) -> str:
     counts: dict[str, int] = defaultdict(int)
     for v in verdicts:
         counts[v.status] += 1
-    return f"{counts[PASS]} passed, {counts[FAIL]} failed, {counts[NA]} not applicable"
+    return (f"{counts[Status.PASS]} passed, {counts[Status.FAIL]} failed, "
+            f"{counts[Status.RACE]} race, {counts[Status.NOT_APPLICABLE]} not applicable, "
+            f"{counts[Status.NOT_RUN]} not run")
 
 
 def observation_view(o: Observation, max_lines: int = 60) -> Table:

@@ -116,15 +116,19 @@ def command(args: argparse.Namespace) -> int:
         TimeElapsedColumn,
     )
 
-    from labkit import catalogue, observation, runner, sweep
-    from labkit.claims import FAIL, judge_all
+    from labkit import catalogue, observation, planner, runner, sweep
+    from labkit.claims import Status, judge_all
 
     if args.n < 1:
         raise UsageError("N must be at least 1")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     labs = tuple(catalogue.find(x.strip()) for x in args.labs.split(",") if x.strip())
-    specs = catalogue.plan(runner.available_methods(), labs or catalogue.LABS)
+    # The plan `nox -s labs` runs (`labkit run all -m all`).
+    request = planner.Request(labs=tuple(lab.id for lab in labs) or ("all",),
+                              methods=("all",), jobs=args.jobs)
+    specs = list(planner.plan(request, runner.available_methods(),
+                              planner.native_default_method()).specs)
     out: Path = args.out
     keep = out.with_suffix("")  # results/soak.json -> results/soak/sweep-NN/
     con = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
@@ -149,7 +153,7 @@ def command(args: argparse.Namespace) -> int:
     def save() -> None:
         record["n_completed"] = len(summaries)
         record["flips"] = find_flips(summaries)
-        record["always_failing"] = always(summaries, FAIL)
+        record["always_failing"] = always(summaries, Status.FAIL)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
 
@@ -176,12 +180,12 @@ def command(args: argparse.Namespace) -> int:
                 verdicts = judge_all(obs)
                 summary = _summary(verdicts)
                 summaries.append(summary)
-                failed = [v for v in verdicts if v.status == FAIL]
+                failed = [v for v in verdicts if v.status == Status.FAIL]
                 if failed:  # keep the evidence of what failed
                     failed_labs = {c.lab for c in _claims(v.claim for v in failed)}
                     observation.write([o for o in obs if o.lab in failed_labs],
                                       keep / f"sweep-{i + 1:02d}")
-                counts = Counter(v.status for v in verdicts)
+                counts = Counter(str(v.status) for v in verdicts)
                 record["sweeps"].append({
                     "index": i + 1, "started_at": started, "wall_s": round(wall, 2),
                     "code": code_hash(),

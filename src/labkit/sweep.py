@@ -30,6 +30,7 @@ class RunSpec:
     repeat: int = 0
     timeout: float = 60.0
     concurrent: bool = True  # False: the run measures timing, so it runs alone
+    cwd: str | None = None  # the run's working folder; None: a fresh temp folder
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -81,6 +82,7 @@ def run_specs(
                 lab=spec.lab,
                 variant=spec.variant,
                 repeat=spec.repeat,
+                cwd=spec.cwd,
             ),
         )
         with lock:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import statistics
 
-from labkit.claims import na
+from labkit.claims import fail
 from labkit.observation import Observation, OutputLine
 
 
 def line(o: Observation, needle: str, stream: str | None = None) -> OutputLine:
     found = o.first_line(needle, stream)
     if found is None:
-        raise na(f"no line containing {needle!r} in the output", "missing line")
+        raise fail(f"no line containing {needle!r} in the {stream or 'output'}", "missing line")
     return found
 
 
@@ -23,7 +23,7 @@ def count(o: Observation, needle: str, stream: str | None = "stdout") -> int:
 def number_after(text: str, prefix: str) -> float:
     m = re.search(re.escape(prefix) + r"\s*(-?[0-9.]+)", text)
     if not m:
-        raise na(f"no number after {prefix!r} in {text!r}")
+        raise fail(f"no number after {prefix!r} in {text!r}", "missing number")
     return float(m.group(1))
 
 
@@ -43,7 +43,7 @@ def latencies(o: Observation) -> list[float]:
 
 def median(xs: list[float]) -> float:
     if not xs:
-        raise na("no child was observed starting")
+        raise fail("no child was observed starting (no start latency traced)", "no start traced")
     return statistics.median(xs)
 
 

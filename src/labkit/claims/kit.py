@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from labkit.claims import Claim, Evidence, Outcome, expect, na
+from labkit.claims import Claim, Evidence, Need, Outcome, Why, expect, fail, not_applicable
 from labkit.claims._facts import (
     count,
     effective_method,
@@ -107,7 +107,7 @@ def local_targets(ev: Evidence, method: str) -> Outcome:
 def _later(o: Observation) -> tuple[float, float]:
     lat = latencies(o)
     if len(lat) < 3:
-        raise na(f"only {len(lat)} starts traced")
+        raise fail(f"only {len(lat)} starts traced, 3 needed", "starts missing")
     return lat[0], median(lat[1:])
 
 
@@ -134,9 +134,7 @@ def against_interpreter(ev: Evidence, method: str) -> Outcome:
     value = f"start {ms(later)} vs bare interpreter {ms(bare)} (×{ratio:.2f})"
     if method == "fork":
         raise expect(ratio < 0.5, value, "a fork copies a running interpreter")
-    if method == "spawn":
-        raise expect(ratio >= 0.5, value, "a spawn starts a whole interpreter")
-    raise na("forkserver later starts fall between fork and spawn: " + value, value)
+    raise expect(ratio >= 0.5, value, "a spawn starts a whole interpreter")
 
 
 # -- 15 module-global Lock ----------------------------------------------------------
@@ -154,8 +152,8 @@ def global_lock(ev: Evidence, method: str) -> Outcome:
         raise expect(n == 800, value, "the child inherits the very lock")
     if method == "spawn":
         raise expect(n < 800, value, "each child re-imports the module and makes its own lock")
-    raise na("forkserver: depends on the release (3.14.8 protects among children); "
-             "observed " + value, value)
+    raise not_applicable(Why.RELEASE_DEPENDENT, "forkserver: 3.14.8 protects among children, "
+                         "older releases do not; observed " + value, value)
 
 
 def passed_lock(ev: Evidence, method: str) -> Outcome:
@@ -198,7 +196,8 @@ CLAIMS: tuple[Claim, ...] = (
           "too (how depends on the release).", unguarded, methods=WITH_DEFAULT),
     Claim("kit.guard.pool", "10", "kit",
           "An unguarded Pool.map works under fork and never finishes under spawn and "
-          "forkserver (the watchdog ends it).", unguarded_pool, methods=WITH_DEFAULT),
+          "forkserver (the watchdog ends it).", unguarded_pool, methods=WITH_DEFAULT,
+          needs=(Need("10", "pool"),)),
     Claim("kit.reimport.module_code", "11", "kit",
           "Module-level code runs once under fork, once more per child under spawn "
           "(as __mp_main__).", module_code_runs),
@@ -210,18 +209,20 @@ CLAIMS: tuple[Claim, ...] = (
           "start() fails in the parent (pickle / local object).", local_targets),
     Claim("kit.latency.spawn_over_fork", "14", "kit",
           "A spawn start costs at least 3× a fork start (same run, medians).",
-          spawn_over_fork, methods=("spawn",)),
+          spawn_over_fork, methods=("spawn",), needs=(Need("14"), Need("14", method="fork"))),
     Claim("kit.latency.forkserver_first", "14", "kit",
           "Under forkserver the first start is slow (it starts the server), later ones fast.",
           forkserver_first_slow, methods=("forkserver",)),
     Claim("kit.latency.vs_interpreter", "14", "kit",
           "A fork start costs far less than a bare interpreter start; a spawn start about "
-          "as much or more.", against_interpreter),
+          "as much or more (forkserver's later starts fall between: not claimed).",
+          against_interpreter, methods=("fork", "spawn")),
     Claim("kit.lock.global", "15", "kit",
           "A module-global Lock protects under fork and nothing under spawn; under "
           "forkserver it depends on the release.", global_lock),
     Claim("kit.lock.passed", "15", "kit",
-          "A Lock passed as an argument protects under every method.", passed_lock),
+          "A Lock passed as an argument protects under every method.", passed_lock,
+          needs=(Need("15", "passed"),)),
     Claim("kit.default.method", "16", "kit",
           "The default start method is fork on Linux before 3.14, forkserver on Linux from "
           "3.14, spawn on macOS and Windows.", default_method, methods=("default",)),

@@ -5,7 +5,17 @@ from __future__ import annotations
 import collections
 import signal
 
-from labkit.claims import Claim, Evidence, Outcome, expect, na
+from labkit.claims import (
+    Claim,
+    Evidence,
+    Need,
+    Outcome,
+    Why,
+    expect,
+    fail,
+    not_applicable,
+    race,
+)
 from labkit.claims._facts import count, latencies, line, median, ms, number_after
 from labkit.observation import Observation
 
@@ -33,7 +43,7 @@ def main_prints_first(ev: Evidence, method: str) -> Outcome:
     if method != "spawn":
         # A forked child (directly, or by the fork server while start() waits for its
         # pid) can be scheduled before the parent prints: a race, seen both ways here.
-        raise na(f"under {method} the order is a race; observed: " + value, value)
+        raise race(value, f"under {method} the order is a race")
     raise expect(first == len(runs), value, "tracer timestamps of '3、主' and the child's line")
 
 
@@ -58,7 +68,7 @@ def subclass_runs_elsewhere(ev: Evidence, method: str) -> Outcome:
 def _isolation_lines(o: Observation) -> tuple[list[str], list[str]]:
     main = o.main
     if main is None or not o.children:
-        raise na("no main or child process traced")
+        raise fail("no main or child process traced", "no child traced")
     child = o.children[0]
     return (
         [x.text for x in o.lines("stdout", pid=child.pid)],
@@ -84,7 +94,7 @@ def printed_ppid(ev: Evidence, method: str) -> Outcome:
     child, _ = _isolation_lines(o)
     fields = child[0].split() if child else []
     if len(fields) != 3:
-        raise na(f"child line not 'n pid ppid': {child}")
+        raise fail(f"child line not 'n pid ppid': {child}", "missing line")
     ppid, parent = int(fields[2]), o.main.pid if o.main else -1
     value = f"printed ppid {ppid}, parent {parent}"
     if method == "forkserver":
@@ -129,7 +139,8 @@ def join_spawn_costlier(ev: Evidence, method: str) -> Outcome:
 def not_dead_at_once(ev: Evidence, method: str) -> Outcome:
     runs = ev.runs("04", "now", method)
     if runs[0].platform.get("system") not in POSIX:
-        raise na("asserted on POSIX only: on Windows it depends on the patch release")
+        raise not_applicable(Why.RELEASE_DEPENDENT, "asserted on POSIX only: on Windows it "
+                             "depends on the 3.11/3.12 patch release (gh-110036, gh-113009)")
     alive = sum(line(o, "after terminate:").text.endswith("True") for o in runs)
     # ~99% per run on POSIX (EXPECTATIONS): the majority of repeats is the reliable side.
     raise expect(alive * 2 > len(runs), f"alive right after terminate() in {alive}/{len(runs)}")
@@ -148,7 +159,7 @@ def exitcode_sigterm(ev: Evidence, method: str) -> Outcome:
     o = ev.one("04", "base", method)
     child = o.children[0] if o.children else None
     if child is None:
-        raise na("no child traced")
+        raise fail("no child traced", "no child traced")
     never_done = not o.has_text("2、lqx is done")
     ok = child.exitcode == -signal.SIGTERM and never_done
     raise expect(ok, f"exitcode {child.exitcode}, last print reached: {not never_done}")
@@ -181,7 +192,7 @@ def daemon_123(ev: Evidence, method: str) -> Outcome:
     value = f"123 printed in {printed}/{len(runs)}"
     if method != "spawn":
         # fork (and the fast forkserver of newer releases) can run the daemon first.
-        raise na(f"a race under {method}; observed: {value}", value)
+        raise race(value, f"a race under {method}")
     raise expect(printed == 0, value, "a spawn child cannot boot before main's code ends")
 
 
@@ -288,12 +299,15 @@ def daemon_consumers_gone(ev: Evidence, method: str) -> Outcome:
 CLAIMS: tuple[Claim, ...] = (
     Claim("seed.start.main_first", "01", "起进程是需要时间的，起的时间足够python把下面的代码运行完",
           "Main's print comes before the child's first line (reliable under spawn; a race "
-          "under fork and forkserver, whose frequency is reported).", main_prints_first),
+          "under fork and forkserver, whose frequency is reported).", main_prints_first,
+          needs=(Need("01", repeats=3),)),
     Claim("seed.start.sleep_child_first", "01", "在start()后面sleep(1)秒，会发现先执行第一个print.",
-          "With sleep(1) after start(), the child prints first.", sleep_lets_child_first),
+          "With sleep(1) after start(), the child prints first.", sleep_lets_child_first,
+          needs=(Need("01", "sleep"),)),
     Claim("seed.start.subclass_other_pid", "01", "相等于p.run（），执行自定义进程的方法",
           "The subclass's run() runs in another process, named by the subclass.",
-          subclass_runs_elsewhere),
+          subclass_runs_elsewhere,
+          needs=(Need("01", "subclass"),)),
     Claim("seed.isolation.n", "02", "使用pid验证进程和进程之间数据是相互隔离的",
           "The child sets its own n (0); the parent keeps 100.", isolated_n),
     Claim("seed.isolation.is_alive", "02", "判断p这个进程是否存活",
@@ -307,42 +321,50 @@ CLAIMS: tuple[Claim, ...] = (
           "Starting processes costs time: the total exceeds the longest sleep.", join_start_cost),
     Claim("seed.join.spawn_costlier", "03", "起进程是需要耗时间的，并且很长",
           "A start costs at least twice as much under spawn as under fork (same run).",
-          join_spawn_costlier, methods=("spawn",)),
+          join_spawn_costlier, methods=("spawn",), needs=(Need("03"), Need("03", method="fork"))),
     Claim("seed.terminate.not_dead_at_once", "04", "杀死子进程，这个是需要时间的",
-          "Right after terminate() the child is still alive (POSIX).", not_dead_at_once),
+          "Right after terminate() the child is still alive (POSIX).", not_dead_at_once,
+          needs=(Need("04", "now", repeats=3),)),
     Claim("seed.terminate.dead_later", "04", "如果休息一秒，会发现子进程已经没了",
-          "A second after terminate() the child is gone.", dead_a_second_later),
+          "A second after terminate() the child is gone.", dead_a_second_later,
+          needs=(Need("04", "now", repeats=3), Need("04"))),
     Claim("seed.terminate.exitcode", "04", "主动杀死进程",
           "After join(), exitcode == -SIGTERM and the child never reached its last print.",
           exitcode_sigterm),
     Claim("seed.daemon.no_children", "05", "开启守护进程，是不能在守护进程中再次开启子进程的",
           "A daemon cannot start a child: AssertionError 'daemonic processes are not "
-          "allowed to have children'.", daemon_no_children),
+          "allowed to have children'.", daemon_no_children,
+          needs=(Need("05", "child"),)),
     Claim("seed.daemon.dies_with_main", "05", "主进程的代码运行完毕以后守护进程就……会立马死掉",
           "The daemon dies when main's code ends: 'is end' never prints.", daemon_dies_with_main),
     Claim("seed.daemon.123", "05", "如果电脑运行过快……有可能就打印出来123",
           "'123' never prints under spawn; under fork (and fast fork servers) it is a race "
-          "whose frequency is reported.", daemon_123),
+          "whose frequency is reported.", daemon_123,
+          needs=(Need("05", "main_ends", repeats=3),)),
     Claim("seed.daemon.non_daemon_finishes", "05", "主进程需要等待非守护进程死掉后把pid给回收掉",
-          "The non-daemon's '456' and 'end456' always print.", non_daemon_finishes),
+          "The non-daemon's '456' and 'end456' always print.", non_daemon_finishes,
+          needs=(Need("05", "main_ends", repeats=3),)),
     Claim("seed.mutex.never_oversold", "06", "使用互斥锁把并发改为串行……保证数据的安全性",
           "With the Lock passed in, one ticket is sold once.", never_oversold),
     Claim("seed.mutex.oversold_without_lock", "06", "如果并发执行，会导致数据文件修改紊乱的问题",
-          "Without the Lock, one ticket is sold more than once.", oversold_without_lock),
+          "Without the Lock, one ticket is sold more than once.", oversold_without_lock,
+          needs=(Need("06", "nolock"),)),
     Claim("seed.queue.fifo", "07", "从队列中取出一个值",
           "Items come out in the order they went in.", fifo),
     Claim("seed.queue.empty_timeout", "07", "发生阻塞的时候等待3秒主动抛出一个异常queue.Empty",
           "get(timeout=3) on an empty queue raises queue.Empty after about 3 s.",
           empty_after_timeout),
     Claim("seed.queue.full", "07", "发生阻塞的时候主动抛出一个异常queue.Full",
-          "put_nowait() on a full Queue(3) raises queue.Full.", full_raises),
+          "put_nowait() on a full Queue(3) raises queue.Full.", full_raises,
+          needs=(Need("07", "full"),)),
     Claim("seed.pc.each_once", "08", "生产多少消费多少",
           "Every item produced is consumed exactly once.", each_consumed_once),
     Claim("seed.pc.consumers_stop", "08", "当消费者取到空的时候，break掉循环",
           "Consumers stop at None and the program ends by itself.", consumers_stop),
     Claim("seed.pc.no_sentinel_hangs", "08", "会一直处于死循环中，一直卡在c.get()这一步",
           "Without sentinels the consumers wait forever; the watchdog ends the run.",
-          hangs_without_sentinel),
+          hangs_without_sentinel,
+          needs=(Need("08", "no_sentinel"),)),
     Claim("seed.joinable.join_waits", "09", "主进程可以暂停，等待队列结束",
           "q.join() returns only after every item's task_done(): '主' comes last.",
           join_waits_for_task_done),

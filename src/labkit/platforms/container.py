@@ -210,7 +210,8 @@ def build_payload(
                 others[host] = f"user/{len(others)}/{host.name}"
                 files[others[host]] = host
             inside = JOB / others[host]
-        mapped.append(replace(spec, script=str(inside)))
+        # The invoking folder does not exist inside the container: a fresh one there.
+        mapped.append(replace(spec, script=str(inside), cwd=None))
 
     def payload(container_specs: Sequence[RunSpec]) -> bytes:
         plan = json.dumps([s.to_dict() for s in container_specs], indent=1).encode()

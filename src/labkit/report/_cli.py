@@ -62,7 +62,8 @@ def summary(report: Report) -> str:
         f"{_n(len(report.observations), 'Observation')}, "
         f"{_n(len(report.environments), 'environment')}, "
         f"{_n(len(report.columns), 'environment × method column')}: "
-        f"{t['pass']} pass, {t['fail']} fail, {t['n/a']} n/a"
+        f"{t['pass']} pass, {t['fail']} fail, {t['race']} race, "
+        f"{t['not_applicable']} not applicable, {t['not_run']} not run"
     )
 
 

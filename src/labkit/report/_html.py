@@ -5,12 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from labkit import __version__
-from labkit.claims import FAIL, NA, PASS
+from labkit.claims import Status
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, LabView, Latency, Report, method_rank
 
 CSS = """
-:root{--pass:#c6f6d5;--pass-b:#2f855a;--fail:#fed7d7;--fail-b:#c53030;--na:#edf2f7;--na-b:#718096}
+:root{--pass:#c6f6d5;--pass-b:#2f855a;--fail:#fed7d7;--fail-b:#c53030;--na:#edf2f7;--na-b:#718096;
+--race:#fefcbf;--race-b:#975a16;--nr:#e9d8fd;--nr-b:#6b46c1}
 *{box-sizing:border-box}
 body{margin:0;padding:20px 28px 60px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
 "Noto Sans","Noto Sans CJK SC","WenQuanYi Micro Hei","PingFang SC","Microsoft YaHei",
@@ -33,10 +34,14 @@ position:sticky;left:0;z-index:1}
 .matrix tr.lab th{background:#edf2f7;font-weight:600;position:sticky;left:0}
 .matrix thead th{font-size:11px;text-align:center}
 .matrix thead th.grp{background:#e2e8f0}
+td.race{background:var(--race)} td.nr{background:var(--nr)}
 td.pass{background:var(--pass)} td.fail{background:var(--fail)} td.na{background:var(--na);
 color:#4a5568} td.nj{background:#fff;color:#cbd5e0;text-align:center}
 .s{font-weight:700;display:block}
 td.pass .s{color:var(--pass-b)} td.fail .s{color:var(--fail-b)} td.na .s{color:var(--na-b)}
+td.race .s{color:var(--race-b)} td.nr .s{color:var(--nr-b)}
+.badge.race{background:var(--race);color:var(--race-b)}
+.badge.nr{background:var(--nr);color:var(--nr-b)}
 .badge{display:inline-block;border-radius:9px;padding:1px 8px;font-weight:600;font-size:12px;
 margin-right:4px}
 .badge.pass{background:var(--pass);color:var(--pass-b)}
@@ -55,8 +60,22 @@ details>summary{cursor:pointer;font-weight:600;color:#2d3748}
 footer{margin-top:40px;font-size:12px;color:#718096}
 """
 
-STATUS_CLASS = {PASS: "pass", FAIL: "fail", NA: "na", NOT_JUDGED: "nj"}
-STATUS_TEXT = {PASS: "pass", FAIL: "FAIL", NA: "n/a", NOT_JUDGED: "–"}
+STATUS_CLASS = {
+    Status.PASS: "pass",
+    Status.FAIL: "fail",
+    Status.RACE: "race",
+    Status.NOT_APPLICABLE: "na",
+    Status.NOT_RUN: "nr",
+    NOT_JUDGED: "nj",
+}
+STATUS_TEXT = {
+    Status.PASS: "pass",
+    Status.FAIL: "FAIL",
+    Status.RACE: "race",
+    Status.NOT_APPLICABLE: "not applicable",
+    Status.NOT_RUN: "not run",
+    NOT_JUDGED: "–",
+}
 
 
 def _e(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -> ET.Element:
@@ -69,12 +88,13 @@ def _e(parent: ET.Element, tag: str, text: str | None = None, **attrs: object) -
 
 
 def _badges(parent: ET.Element, totals: dict[str, int]) -> None:
-    for status, cls in ((PASS, "pass"), (FAIL, "fail"), (NA, "na")):
+    for status in Status:
+        cls = STATUS_CLASS[status]
         n = totals.get(status, 0)
         _e(
             parent,
             "span",
-            f"{n} {STATUS_TEXT[status] if n else status}",
+            f"{n} {STATUS_TEXT[status] if n else status.replace('_', ' ')}",
             class_=f"badge {cls if n else 'na'}",
         )
 
@@ -84,7 +104,9 @@ def _legend(parent: ET.Element) -> None:
     for cls, text in (
         ("pass", "pass: the claim holds"),
         ("fail", "FAIL: it does not"),
-        ("na", "n/a: not applicable or not observed (reason on hover)"),
+        ("race", "race: not asserted, the measured frequency shown"),
+        ("na", "not applicable: for the reason on hover"),
+        ("nr", "not run: the runs the claim reads were not made"),
         ("nj", "–: the claim is not about this start method"),
     ):
         s = _e(p, "span")
@@ -93,7 +115,7 @@ def _legend(parent: ET.Element) -> None:
             "span",
             class_=f"swatch {cls}",
             style="border:1px solid #cbd5e0;background:"
-            + {"pass": "var(--pass)", "fail": "var(--fail)", "na": "var(--na)", "nj": "#fff"}[cls],
+            + ("#fff" if cls == "nj" else f"var(--{cls})"),
         )
         _e(s, "span", text)
 

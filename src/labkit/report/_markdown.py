@@ -8,14 +8,28 @@ HTML keeps everything.
 
 from __future__ import annotations
 
-from labkit.claims import FAIL, NA, PASS
+from labkit.claims import Status
 from labkit.observation import Observation
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, Latency, Report, method_rank
 
 GITHUB_SUMMARY_LIMIT = 1024 * 1024
 BUDGET = 512 * 1024  # well under GitHub's limit: other steps may append to the summary
-ICON = {PASS: "✅", FAIL: "❌", NA: "➖", NOT_JUDGED: "·"}
+ICON = {
+    Status.PASS: "✅",
+    Status.FAIL: "❌",
+    Status.RACE: "🔀",
+    Status.NOT_APPLICABLE: "➖",
+    Status.NOT_RUN: "⏸",
+    NOT_JUDGED: "·",
+}
+WORD = {
+    Status.PASS: "pass",
+    Status.FAIL: "fail",
+    Status.RACE: "race",
+    Status.NOT_APPLICABLE: "not applicable",
+    Status.NOT_RUN: "not run",
+}
 
 
 def cell_text(text: str, limit: int = 60) -> str:
@@ -32,7 +46,7 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _totals(t: dict[str, int]) -> str:
-    return f"✅ {t.get(PASS, 0)} pass · ❌ {t.get(FAIL, 0)} fail · ➖ {t.get(NA, 0)} n/a"
+    return " · ".join(f"{ICON[s]} {t.get(s, 0)} {WORD[s]}" for s in Status)
 
 
 def _head(report: Report) -> list[str]:
@@ -61,9 +75,7 @@ def _environments(report: Report) -> list[str]:
                 ", ".join(env.methods),
                 env.default_method or "?",
                 str(env.count),
-                str(t[PASS]),
-                str(t[FAIL]),
-                str(t[NA]),
+                *(str(t[s]) for s in Status),
             ]
         )
     return ["## Environments", ""] + _table(
@@ -76,9 +88,7 @@ def _environments(report: Report) -> list[str]:
             "methods",
             "default",
             "runs",
-            "✅",
-            "❌",
-            "➖",
+            *(ICON[s] for s in Status),
         ],
         rows,
     )
@@ -145,8 +155,9 @@ def _matrix(report: Report, with_values: bool) -> list[str]:
     out = [
         "## Claims × environments",
         "",
-        "✅ pass · ❌ fail · ➖ n/a (not applicable or not observed) · · not about this "
-        "method. Environments absent from the inputs are absent here.",
+        "✅ pass · ❌ fail · 🔀 race (not asserted, frequency shown) · ➖ not applicable "
+        "(declared reason) · ⏸ not run · · not about this method. Environments absent "
+        "from the inputs are absent here.",
         "",
     ]
     if report.unobserved:

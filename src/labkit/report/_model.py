@@ -3,7 +3,7 @@
 ``build(paths)`` reads Observations and judges them with the very claims pytest
 uses (``labkit.claims.judge_all``); the renderers only lay this out. Nothing here
 invents a result: an environment is in the report because Observations of it were
-read, and a claim that no Observation speaks to is "n/a: not observed".
+read, and a claim that no Observation speaks to is "not run".
 Stdlib-only.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit.catalogue import BY_ID
-from labkit.claims import FAIL, NA, PASS, Claim, Verdict, all_claims, judge_all
+from labkit.claims import Claim, Status, Verdict, all_claims, judge_all
 from labkit.observation import Observation
 from labkit.report._load import Loaded, Source, load
 
@@ -102,15 +102,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    status: str  # pass | fail | n/a | "-" (not judged under this method)
+    status: str  # a Status, or "-" (the claim is not about this method)
     value: str = ""
     detail: str = ""
 
     @property
     def text(self) -> str:
         """The value shown in the cell ("not observed" when nothing spoke to it)."""
-        if self.status == NA and not self.value and self.detail.startswith("not observed"):
-            return "not observed"
+        if self.status == Status.NOT_RUN and not self.value:
+            return "not run"
         return self.value
 
 
@@ -173,11 +173,11 @@ class Report:
             return Cell(v.status, v.value, v.detail)
         if column.method not in claim.methods:
             return Cell(NOT_JUDGED, "", f"not judged under {column.method}")
-        return Cell(NA, "", f"not observed in {column.env.label} under {column.method}")
+        return Cell(Status.NOT_RUN, "", f"not run in {column.env.label} under {column.method}")
 
     def totals(self, env: Environment | None = None) -> Counter[str]:
         """Cells of the matrix by status (what the reader sees, "not observed" included)."""
-        c: Counter[str] = Counter({PASS: 0, FAIL: 0, NA: 0})
+        c: Counter[str] = Counter({s: 0 for s in Status})
         cols = self.columns if env is None else self.columns_of(env)
         for claim in self.claims:
             for col in cols:
@@ -191,7 +191,7 @@ class Report:
         for claim in self.claims:
             for col in self.columns:
                 cell = self.cell(claim, col)
-                if cell.status == FAIL:
+                if cell.status == Status.FAIL:
                     out.append((claim, col, cell))
         return out
 
