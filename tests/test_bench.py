@@ -199,17 +199,19 @@ def _startup(version_ms: float, list_ms: float, bare_ms: float = 10.0) -> dict:
 
 
 def test_cli_start_figures() -> None:
-    kit = {"12_globals.py": {"default": {"ratio": 1.1, "plain_s": {"median": 0.040}}}}
-    cli = {"lab": "12", "wall_s": {"median": 0.100}}
-    f = bench.figures({"startup": _startup(25.0, 90.0), "kit": kit, "cli": cli})
+    def cli(ms: float) -> dict:
+        return {"lab": "12", "wall_s": {"median": ms / 1e3}, "plain_s": {"median": 0.040},
+                "over_plain": ms / 40}
+
+    f = bench.figures({"startup": _startup(25.0, 90.0), "cli": cli(100.0)})
     start = f["cli_start_over_bare"]
     assert start["value"] == pytest.approx(2.5) and start["meets_goal"] is True
     assert start["list_over_bare"] == pytest.approx(9.0) and start["version_ms"] == 25.0
     run = f["labkit_run_over_plain"]
     assert run["value"] == pytest.approx(2.5) and run["meets_goal"] is True
+    assert (run["command_ms"], run["plain_ms"]) == (pytest.approx(100.0), pytest.approx(40.0))
     # the counter-examples: a slow start and a slow command miss their goals
-    f = bench.figures({"startup": _startup(100.0, 200.0), "kit": kit,
-                       "cli": {"lab": "12", "wall_s": {"median": 0.400}}})
+    f = bench.figures({"startup": _startup(100.0, 200.0), "cli": cli(400.0)})
     assert f["cli_start_over_bare"]["meets_goal"] is False
     assert f["labkit_run_over_plain"]["value"] == pytest.approx(10.0)
     assert f["labkit_run_over_plain"]["meets_goal"] is False
