@@ -213,3 +213,34 @@ def test_multiprocessing_is_traced_once_it_is_imported(tmp_path: Path) -> None:
     assert proc.stdout.strip() == "_labkit_tracer", proc.stderr
     untraced = run("-c", "import multiprocessing as mp; print(mp.Process.start.__module__)")
     assert untraced.stdout.strip() == "multiprocessing.process"
+
+
+def test_container_sweep_failed_is_one_of_the_kit_errors() -> None:
+    from labkit.errors import ContainerSweepFailed, LabkitError
+    from labkit.platforms import container
+
+    err = ContainerSweepFailed("the sweep was killed", observations=["o1", "o2"])  # type: ignore[list-item]
+    assert isinstance(err, LabkitError) and err.exit_code == 1
+    assert err.observations == ["o1", "o2"] and str(err) == "the sweep was killed"
+    assert container.ContainerSweepFailed is ContainerSweepFailed  # one class, one place
+
+
+def test_an_engine_error_mid_command_is_exit_3_in_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys) -> None:  # type: ignore[no-untyped-def]
+    docker_errors = pytest.importorskip("docker.errors", reason="the docker SDK raises it")
+    from labkit import images
+
+    def refuse(**_: object) -> list[object]:
+        raise docker_errors.APIError("500 Server Error: the engine said no")
+
+    client = SimpleNamespace(images=SimpleNamespace(list=refuse))
+    monkeypatch.setattr(images, "engine", lambda: client)
+    with pytest.raises(SystemExit) as info:
+        cli.main(["images", "list"])
+    assert info.value.code == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["labkit: the Docker engine: 500 Server Error: the engine said no"]
+    # a bug of the kit's own is not dressed up as an engine error
+    monkeypatch.setattr(images, "kit_images", lambda c: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        cli.main(["images", "list"])
