@@ -15,18 +15,18 @@ nothing changed builds nothing. The base of an image is, in this order of prefer
 mirror. ``labkit images build|list|save|load|prune|run-line|shell`` (or ``python -m
 labkit.images``) drives it by hand.
 
-By job: ``recipes`` (what goes in an image, its tag), ``engine`` (the docker client, build
+By job: ``recipe`` (what goes in an image, its tag), ``_engine`` (the docker client, build
 logs, the build lock), ``debian`` (base images), ``build`` (kit images), ``store`` (save,
 load, prune), ``classroom`` (the classroom image and its shell), ``cli`` (the command).
 """
 
 from __future__ import annotations
 
+from labkit.images._engine import Log, StreamLog, build_lock, engine, image_exists
 from labkit.images.build import BuildResult, ensure, planned_tag
 from labkit.images.classroom import classroom_run_args, ensure_classroom, open_shell
 from labkit.images.debian import bootstrap_tool, build_debian_base, debian_mirror, ensure_base
-from labkit.images.engine import Log, StreamLog, build_lock, engine, image_exists
-from labkit.images.recipes import (
+from labkit.images.recipe import (
     LABEL,
     RECIPE_VERSION,
     UID,

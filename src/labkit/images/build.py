@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labkit.errors import EnvironmentUnavailable
+from labkit.images._engine import Log, StreamLog, build_lock, engine, image_exists
 from labkit.images.debian import ensure_base
-from labkit.images.engine import Log, StreamLog, build_lock, engine, image_exists
-from labkit.images.recipes import (
+from labkit.images.recipe import (
     LABEL,
     base_mode,
     base_recipe,

@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from labkit.images._engine import Log, StreamLog, build_lock, engine, image_exists
 from labkit.images.build import BuildResult, build_context, docker_build, image_result
 from labkit.images.debian import bootstrap_tool, build_debian_base, ensure_base
-from labkit.images.engine import Log, StreamLog, build_lock, engine, image_exists
-from labkit.images.recipes import (
+from labkit.images.recipe import (
     LABEL,
     RECIPE_VERSION,
     UID,

@@ -42,7 +42,7 @@ def command(args: argparse.Namespace) -> int:
         return _command(args)
     except Exception as exc:  # the engine refused something (docker.errors.*)
         if type(exc).__module__.startswith(("docker", "requests", "urllib3")):
-            from labkit.images.engine import first_line
+            from labkit.images._engine import first_line
 
             raise EnvironmentUnavailable(f"the Docker engine: {first_line(exc)}") from None
         raise

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from labkit.errors import EnvironmentUnavailable
-from labkit.images.engine import Log, StreamLog, build_lock, first_line, image_exists
-from labkit.images.recipes import LABEL, BaseRecipe, base_mode
+from labkit.images._engine import Log, StreamLog, build_lock, first_line, image_exists
+from labkit.images.recipe import LABEL, BaseRecipe, base_mode
 
 
 def bootstrap_tool() -> str | None:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from labkit.images.engine import Log, first_line
-from labkit.images.recipes import LABEL
+from labkit.images._engine import Log, first_line
+from labkit.images.recipe import LABEL
 
 
 def kit_images(client: Any) -> list[Any]:

@@ -32,7 +32,7 @@ def kit_root() -> Path:
     for parent in here.parents:
         if (parent / "docker" / "recipes.toml").is_file():
             return parent
-    return here.parents[2]
+    return here.parents[3]  # src/labkit/images/recipe.py -> the checkout
 
 
 def docker_dir() -> Path:
