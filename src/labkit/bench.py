@@ -788,12 +788,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--suite-repeats", type=int, default=1)
     p.add_argument("--suite-labs", default="", help="comma list of lab ids (default: all)")
     p.add_argument("--skip", default="",
-                   help="comma list of: latency,startup,kit,cli,container,suite")
+                   help="comma list of: latency,startup,kit,cli,container,suite,grade")
     p.add_argument("--only", default="", help="comma list of the parts to run (the rest skipped)")
     p.add_argument("--quick", action="store_true", help="few repeats, suite at jobs=4 only")
 
 
-PARTS = ("latency", "startup", "kit", "cli", "container", "suite")
+PARTS = ("latency", "startup", "kit", "cli", "container", "suite", "grade")
 
 
 def command(args: argparse.Namespace) -> int:
@@ -841,6 +841,10 @@ def command(args: argparse.Namespace) -> int:
             jobs = [int(j) for j in args.suite_jobs.split(",") if j.strip()]
             labs = [x.strip() for x in args.suite_labs.split(",") if x.strip()]
             results["suite"] = measure_suite(jobs, args.suite_repeats, log, labs)
+        if "grade" not in skip:
+            from labkit.grade import timing
+
+            results["grade"] = timing.measure(log)
     finally:
         ws.close()
     results["machine"]["loadavg_end"] = _loadavg()

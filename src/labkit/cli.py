@@ -34,6 +34,12 @@ DEFERRED: dict[str, tuple[str, str]] = {
     "bench": ("labkit.bench", "what the kit costs, measured: results/bench.json"),
     "soak": ("labkit.soak", "the claims suite N times under load; exit 1 if a verdict flips"),
 }
+# labkit.grade.cli registers these three at once (``add_parsers``), when one is asked for.
+GRADE_HELP: dict[str, str] = {
+    "grade": "grade a student's file for an exercise, every method",
+    "predict": "answer a lab's questions, then run it and compare",
+    "classroom": "GitHub Classroom: write an assignment template",
+}
 
 
 def _path(text: str) -> Path:
@@ -85,6 +91,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=text, description=text)
         if command == name:
             importlib.import_module(module).add_arguments(sp)
+        if command == name == "report":  # --grades, --predictions: a class's gradebook
+            from labkit.grade import cli as grade_cli
+
+            grade_cli.add_report_arguments(sp)
+    if command in GRADE_HELP:
+        from labkit.grade import cli as grade_cli
+
+        grade_cli.add_parsers(sub)
+    else:
+        for name, text in GRADE_HELP.items():
+            sub.add_parser(name, help=text, description=text)
     return p
 
 
@@ -325,12 +342,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from labkit import report
+    from labkit.grade import cli as grade_cli
 
+    if grade_cli.report_wanted(args):
+        return grade_cli.cmd_report(args)
     return report.main(args)
 
 
 def _deferred(name: str) -> Callable[[argparse.Namespace], int]:
     def command(args: argparse.Namespace) -> int:
+        if name in GRADE_HELP:
+            from labkit.grade.cli import COMMANDS as GRADE_COMMANDS
+
+            return int(GRADE_COMMANDS[name](args))
         return int(importlib.import_module(DEFERRED[name][0]).command(args))
 
     return command
@@ -345,6 +369,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "images": _deferred("images"),
     "bench": _deferred("bench"),
     "soak": _deferred("soak"),
+    **{name: _deferred(name) for name in GRADE_HELP},
 }
 
 

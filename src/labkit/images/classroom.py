@@ -26,7 +26,7 @@ from labkit.images.recipe import (
     recipes,
 )
 
-CLASSROOM_FILES = ("src/labkit", "labs", "pyproject.toml", "README.md")
+CLASSROOM_FILES = ("src/labkit", "labs", "exercises", "pyproject.toml", "README.md")
 
 
 def _classroom_context() -> tuple[dict[str, bytes], str]:
