@@ -51,7 +51,8 @@ def _top(modules: set[str]) -> set[str]:
 
 # -- start-up cost ----------------------------------------------------------------------
 
-HEAVY = {"docker", "psutil", "labkit.report", "labkit.images", "labkit.bench", "labkit.soak"}
+HEAVY = {"docker", "psutil", "labkit.report", "labkit.images", "labkit.bench", "labkit.soak",
+         "labkit.grade"}
 
 
 def test_version_imports_nothing_it_does_not_use() -> None:
@@ -109,7 +110,8 @@ def test_python_m_is_an_alias_of_the_subcommand(name: str) -> None:
 def test_top_level_help_lists_every_command() -> None:
     proc = run("-m", "labkit", "--help")
     assert proc.returncode == 0
-    for name in ("list", "run", "compare", "check", "report", "images", "bench", "soak"):
+    for name in ("list", "run", "compare", "check", "report", "images", "bench", "soak",
+                 "grade", "predict", "classroom"):
         assert name in proc.stdout
 
 
@@ -135,6 +137,7 @@ def test_the_deferred_parsers_are_filled_only_for_their_command() -> None:
     (["-m", "labkit", "soak", "0"], 2, "N must be at least 1"),
     (["-m", "labkit.soak", "--jobs", "0"], 2, "--jobs must be at least 1"),
     (["-m", "labkit", "soak", "many"], 2, "invalid int value"),
+    (["-m", "labkit", "grade"], 2, "the following arguments are required"),
 ])
 def test_bad_input_is_exit_2_in_one_line(argv: list[str], code: int, words: str) -> None:
     proc = run(*argv)
