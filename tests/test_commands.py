@@ -122,6 +122,12 @@ def test_the_deferred_parsers_are_filled_only_for_their_command() -> None:
     assert full.parse_args(["bench", "--only", "startup"]).only == "startup"
     with pytest.raises(cli.UsageError):  # bench's arguments were not added
         lean.parse_args(["bench", "--only", "startup"])
+    # the command word is found whatever comes before it; a value that merely looks like
+    # a command fills that parser too, and changes nothing else
+    assert cli._commands_in(["--lang", "zh", "bench", "--quick"]) == ["bench"]
+    argv = ["check", "bench"]
+    args = cli.build_parser(*cli._commands_in(argv)).parse_args(argv)
+    assert args.command == "check" and [str(p) for p in args.paths] == ["bench"]
 
 
 # -- one exit-code mapping ---------------------------------------------------------------

@@ -53,9 +53,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser. Of the DEFERRED commands only ``command`` gets its arguments; the others
-    are listed by name and help, their modules left unimported."""
+def build_parser(*commands: str) -> argparse.ArgumentParser:
+    """The parser. Of the DEFERRED and grading commands only those named in ``commands``
+    get their arguments; the others are listed by name and help, their modules left
+    unimported."""
     p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"labkit {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -89,13 +90,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     for name, (module, text) in DEFERRED.items():
         sp = sub.add_parser(name, help=text, description=text)
-        if command == name:
+        if name in commands:
             importlib.import_module(module).add_arguments(sp)
-        if command == name == "report":  # --grades, --predictions: a class's gradebook
+        if name == "report" and name in commands:  # --grades, --predictions: a gradebook
             from labkit.grade import cli as grade_cli
 
             grade_cli.add_report_arguments(sp)
-    if command in GRADE_HELP:
+    if set(commands) & set(GRADE_HELP):
         from labkit.grade import cli as grade_cli
 
         grade_cli.add_parsers(sub)
@@ -105,10 +106,11 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
-def _command_in(argv: Sequence[str]) -> str | None:
-    """The command word: the first argument that is not an option (the top level has
-    only --help and --version, which take no value)."""
-    return next((a for a in argv if not a.startswith("-")), None)
+def _commands_in(argv: Sequence[str]) -> list[str]:
+    """The deferred commands named anywhere in ``argv``: the command word is among them
+    whatever options come before it (a value that happens to be such a name only costs
+    an import)."""
+    return [a for a in argv if a in DEFERRED or a in GRADE_HELP]
 
 
 def _script_options(p: argparse.ArgumentParser) -> None:
@@ -378,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
-        args = build_parser(_command_in(argv)).parse_args(argv)
+        args = build_parser(*_commands_in(argv)).parse_args(argv)
         code = COMMANDS[args.command](args)
     except KeyboardInterrupt:
         err = Interrupted("interrupted: the run's processes were ended")
