@@ -93,6 +93,18 @@ def msg_interrupted() -> str:
     return "interrupted: the run's processes were ended"
 
 
+class _Version(argparse.Action):
+    """``--version``: one line, without argparse's help formatter (textwrap and the
+    formatting cost more than the whole answer)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(f"labkit {__version__}")
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise UsageError(f"{message} (see `{self.prog} --help`)")
@@ -103,7 +115,7 @@ def build_parser(*commands: str) -> argparse.ArgumentParser:
     get their arguments; the others are listed by name and help, their modules left
     unimported."""
     p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("--version", action="version", version=f"labkit {__version__}")
+    p.add_argument("--version", action=_Version)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sub.add_parser("list", help="the labs: id, title (zh/en), variants, claims")
