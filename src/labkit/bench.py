@@ -1,4 +1,4 @@
-"""What the kit costs, measured: ``python -m labkit.bench`` (``nox -s bench``).
+"""What the kit costs, measured: ``labkit bench`` (``nox -s bench``).
 
 One run, one machine, side by side, every figure a median over repeats (the machine
 is shared and noisy: a single reading means little). It writes ``results/bench.json``

@@ -1,4 +1,4 @@
-"""Are the verdicts stable? ``python -m labkit.soak N`` (``nox -s soak -- N``).
+"""Are the verdicts stable? ``labkit soak N`` (``nox -s soak -- N``).
 
 Runs the whole claims suite (every lab × every start method here, the plan of
 ``nox -s labs``, concurrent where the catalogue allows) N times while a busy loop
