@@ -25,9 +25,10 @@ from labkit.errors import (
     UsageError,
 )
 
-# Start-up cost: `labkit --version` and `labkit list` import only what they use, so the
-# runner, docker, psutil and the report load inside the commands that need them (and
-# even typing and pathlib wait: they would double a bare interpreter's start).
+# Start-up cost: `labkit --version` answers before anything is built, and `labkit list`
+# imports only what it uses: the runner, docker, psutil, the report and the grading load
+# inside the commands that need them (and typing, pathlib and the catalogs of
+# translations wait too: each would add a good part of a bare interpreter's start).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -36,14 +37,22 @@ if TYPE_CHECKING:
 
     from labkit.observation import Observation
 
+
+
+def N_(message: str) -> str:
+    """Marks a literal for translation where it is defined; ``_()`` translates it later."""
+    return message
+
+
 # Commands whose arguments live in their own module (``add_arguments(parser)`` and
 # ``command(args) -> int``): a module is imported only when its command is asked for.
 DEFERRED: dict[str, tuple[str, str]] = {
-    "report": ("labkit.report._cli", "merge Observations of many platforms into a report"),
-    "images": ("labkit.images.cli", "build, list, save, load or prune the kit images; "
-                                    "the classroom shell"),
-    "bench": ("labkit.bench", "what the kit costs, measured: results/bench.json"),
-    "soak": ("labkit.soak", "the claims suite N times under load; exit 1 if a verdict flips"),
+    "report": ("labkit.report._cli", N_("merge Observations of many platforms into a report")),
+    "images": ("labkit.images.cli",
+               N_("build, list, save, load or prune the kit images; the classroom shell")),
+    "bench": ("labkit.bench", N_("what the kit costs, measured: results/bench.json")),
+    "soak": ("labkit.soak",
+             N_("the claims suite N times under load; exit 1 if a verdict flips")),
 }
 # labkit.grade.cli registers these three at once (``add_parsers``), when one is asked for.
 GRADE_HELP: dict[str, str] = {
@@ -51,6 +60,18 @@ GRADE_HELP: dict[str, str] = {
     "predict": "answer a lab's questions, then run it and compare",
     "classroom": "GitHub Classroom: write an assignment template",
 }
+
+
+def _(msgid: str) -> str:
+    from labkit import i18n
+
+    return i18n._(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    from labkit import i18n
+
+    return i18n.ngettext(singular, plural, n)
 
 
 def _path(text: str) -> Path:
@@ -74,35 +95,26 @@ def _checked(name: str) -> Callable[[str], object]:
 
 
 def msg_no_lab_has_variant(variant: str, variants: Sequence[str]) -> str:
-    return f"no lab has a variant {variant!r}: {', '.join(variants)}"
+    return _("no lab has a variant {variant}: {variants}").format(
+        variant=repr(variant), variants=", ".join(variants))
 
 
 def msg_written(count: int, folder: Path) -> str:
-    return f"{count} Observation file{'' if count == 1 else 's'} written to {folder}"
+    return ngettext("{n} Observation file written to {folder}",
+                    "{n} Observation files written to {folder}", count).format(
+        n=count, folder=folder)
 
 
 def msg_cannot_save(path: Path, why: str) -> str:
-    return f"cannot write {path}: {why}"
+    return _("cannot write {path}: {reason}").format(path=path, reason=why)
 
 
 def msg_stdout_failed(why: str) -> str:
-    return f"cannot write to standard output: {why}"
+    return _("cannot write to standard output: {reason}").format(reason=why)
 
 
 def msg_interrupted() -> str:
-    return "interrupted: the run's processes were ended"
-
-
-class _Version(argparse.Action):
-    """``--version``: one line, without argparse's help formatter (textwrap and the
-    formatting cost more than the whole answer)."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        print(f"labkit {__version__}")
-        parser.exit()
+    return _("interrupted: the run's processes were ended")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -110,43 +122,62 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
+def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:
+    from labkit import i18n
+
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
+                        help=_("language of the output: zh or en (default: from LANG)"))
+
+
 def build_parser(*commands: str) -> argparse.ArgumentParser:
     """The parser. Of the DEFERRED and grading commands only those named in ``commands``
     get their arguments; the others are listed by name and help, their modules left
     unimported."""
     p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("--version", action=_Version)
+    p.add_argument("--version", action="version", version=f"labkit {__version__}")
+    _lang_option(p, None)
+    # --lang also after the command word (`labkit report --lang zh`), without
+    # overriding one given before it.
+    common = _Parser(add_help=False)
+    _lang_option(common, argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser("list", help="the labs: id, title (zh/en), variants, claims")
+    sub.add_parser("list", parents=[common], help=_("the labs: id, title, variants, claims"))
 
-    r = sub.add_parser("run", help="run a lab id or any script; show and save Observations")
-    r.add_argument("target", help="a lab id (03, 03_join), all, or the path of any Python script")
+    r = sub.add_parser("run", parents=[common],
+                       help=_("run a lab id or any script; show and save Observations"))
+    r.add_argument("target",
+                   help=_("a lab id (03, 03_join), all, or the path of any Python script"))
     r.add_argument("--start-method", "-m", default="default",
-                   help="fork, spawn, forkserver, default (the platform's) or all")
+                   help=_("fork, spawn, forkserver, default (the platform's) or all"))
     r.add_argument("--repeat", type=_checked("repeats"), default=None,
-                   help="runs per method (a lab: at least what its claims need)")
+                   help=_("runs per method (a lab: at least what its claims need)"))
     r.add_argument("--timeout", type=_checked("seconds"), default=None,
-                   help="seconds before the watchdog (default: the lab's own, else 60)")
-    r.add_argument("--json", type=_path, help="write the Observation(s) to this file")
-    r.add_argument("--out", type=_path, help="write one Observation file per run here")
-    r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
+                   help=_("seconds before the watchdog (default: the lab's own, else 60)"))
+    r.add_argument("--json", type=_path, help=_("write the Observation(s) to this file"))
+    r.add_argument("--out", type=_path, help=_("write one Observation file per run here"))
+    r.add_argument("--container",
+                   help=_("run inside the kit image of this CPython (3.14, all)"))
     r.add_argument("--variant", default=None,
-                   help="only this variant of a lab and the claims reading it (`labkit list`)")
+                   help=_("only this variant of a lab and the claims reading it (`labkit list`)"))
+    r.add_argument("--full", action="store_true",
+                   help=_("show tracebacks in full (default: exception, message and your line)"))
     _script_options(r)
 
-    c = sub.add_parser("compare", help="run any script under every method, side by side")
+    c = sub.add_parser("compare", parents=[common],
+                       help=_("run any script under every method, side by side"))
     c.add_argument("scripts", nargs="+", type=_path)
     c.add_argument("--timeout", type=_checked("seconds"), default=None)
-    c.add_argument("--container", help="compare inside the kit image of this CPython")
-    c.add_argument("--json", type=_path, help="write the Observations to this file")
+    c.add_argument("--container", help=_("compare inside the kit image of this CPython"))
+    c.add_argument("--json", type=_path, help=_("write the Observations to this file"))
     _script_options(c)
 
-    k = sub.add_parser("check", help="judge the claims over saved Observations")
+    k = sub.add_parser("check", parents=[common],
+                       help=_("judge the claims over saved Observations"))
     k.add_argument("paths", nargs="+", type=_path)
 
     for name, (module, text) in DEFERRED.items():
-        sp = sub.add_parser(name, help=text, description=text)
+        sp = sub.add_parser(name, parents=[common], help=_(text), description=_(text))
         if name in commands:
             importlib.import_module(module).add_arguments(sp)
         if name == "report" and name in commands:  # --grades, --predictions: a gradebook
@@ -158,7 +189,7 @@ def build_parser(*commands: str) -> argparse.ArgumentParser:
 
         grade_cli.add_parsers(sub)
     else:
-        for name, text in GRADE_HELP.items():
+        for name, text in GRADE_HELP.items():  # as labkit.grade.cli says them
             sub.add_parser(name, help=text, description=text)
     return p
 
@@ -172,9 +203,9 @@ def _commands_in(argv: Sequence[str]) -> list[str]:
 
 def _script_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=_checked("jobs"), default=None,
-                   help="runs at once (a script: 1, one after another, as by hand; labs: 4)")
+                   help=_("runs at once (a script: 1, one after another, as by hand; labs: 4)"))
     p.add_argument("--isolate", action="store_true",
-                   help="run a script in a fresh temp folder, not the folder you are in")
+                   help=_("run a script in a fresh temp folder, not the folder you are in"))
 
 
 # -- pipeline pieces ----------------------------------------------------------------
@@ -271,7 +302,8 @@ def execute(  # type: ignore[no-untyped-def]
                                             f"{event['method']}", TITLE_LIMIT))
 
             observations += _run_on(plat, specs, progress, on_result)
-            bar.update(task, completed=len(specs), description=cell(f"{plat.name}: done"))
+            bar.update(task, completed=len(specs),
+                       description=cell(_("{platform}: done").format(platform=plat.name)))
     return observations, claims
 
 
@@ -356,19 +388,9 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
+    from labkit import catalogue, show
 
-    from labkit import catalogue
-    from labkit.claims import by_lab
-
-    table = Table(title="labkit labs", title_justify="left")
-    for col in ("id", "title", "scripts", "claims"):
-        table.add_column(col, overflow="fold")
-    for lab in catalogue.LABS:
-        scripts = "\n".join(f"{v}: {f}" for v, f in lab.scripts().items())
-        claims = "\n".join(c.id for c in by_lab(lab.id))
-        table.add_row(lab.id, f"{lab.title_zh}\n{lab.title_en}", scripts, claims)
-    _console().print(table)
+    _console().print(show.lab_table(catalogue.LABS))
     return 0
 
 
@@ -386,12 +408,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                   jobs=args.jobs, container=args.container)
     if is_script(target):
         if args.variant:
-            raise UsageError("--variant applies to a lab, not to a script")
+            raise UsageError(_("--variant applies to a lab, not to a script"))
         runner.check_script(Path(target))
         request = Request(scripts=(target,), isolate=args.isolate, cwd=os.getcwd(), **common)
     else:
         if args.isolate:
-            raise UsageError("--isolate applies to a script (a lab always runs in a temp folder)")
+            raise UsageError(
+                _("--isolate applies to a script (a lab always runs in a temp folder)"))
         if target == "all" and args.variant:
             check_variant_somewhere(args.variant)
         request = Request(labs=(target,), variants=(args.variant,) if args.variant else (),
@@ -401,15 +424,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = _console()
     if target != "all":
         for o in observations:
-            out.print(show.observation_view(o))
-            out.print(show.process_view(o))
+            out.print(show.observation_view(o, full=args.full))
+            out.print(show.process_view(o, full=args.full))
     if request.labs:
         from labkit.claims import judge_all
 
         wanted = {c.id for c in claims}
         verdicts = [v for v in judge_all(observations) if v.claim in wanted]
         if verdicts:
-            title = "claims of all labs" if target == "all" else f"claims of lab {target}"
+            title = (_("claims of all labs") if target == "all"
+                     else _("claims of lab {lab}").format(lab=target))
             out.print(show.verdict_table(verdicts, title=title))
             out.print(show.summary_line(verdicts))
         if args.out:
@@ -426,7 +450,8 @@ def _fail_on(verdicts: list) -> None:  # type: ignore[type-arg]
 
     failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == Status.FAIL})
     if failed:
-        raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: {', '.join(failed)}")
+        raise ClaimFailed(_("{n} claim verdict(s) failed: {which}").format(
+            n=len(failed), which=", ".join(failed)))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -443,7 +468,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                       methods=(planner.ALL, planner.DEFAULT), timeout=args.timeout,
                       jobs=args.jobs, container=args.container, isolate=args.isolate,
                       cwd=os.getcwd())
-    observations, _ = run_and_keep(request, Keeper(args.json, None))
+    observations, _claims = run_and_keep(request, Keeper(args.json, None))
     out = _console()
     shown: list[str] = []
     for o in observations:
@@ -471,6 +496,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     from labkit.grade import cli as grade_cli
 
     if grade_cli.report_wanted(args):
+        from pathlib import Path
+
+        from labkit import preflight
+
+        # The gradebook's files are checked before any grade is read, as the report's are.
+        named = [(f"--{k}", getattr(args, k, None)) for k in ("csv", "md", "html")]
+        for option, path in named:
+            if path is not None and str(path) != "-":
+                preflight.output_file(Path(path), option)
+        preflight.distinct_outputs(*[(o, Path(p) if p else None) for o, p in named])
         return grade_cli.cmd_report(args)
     return report.main(args)
 
@@ -522,13 +557,33 @@ _STDOUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EFBIG,
                   getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+def _language_in(argv: Sequence[str]) -> str | None:
+    """The --lang value, read before parsing so help and parse errors use it too."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     prepare_streams()
     # Ctrl-C must end runs cleanly even when started with SIGINT ignored (nohup, `&`).
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:  # the answer before anything is built or imported
+        print(f"labkit {__version__}")
+        sys.exit(0)
     try:
-        argv = sys.argv[1:] if argv is None else list(argv)
-        args = build_parser(*_commands_in(argv)).parse_args(argv)
+        from labkit import i18n
+
+        early = _language_in(args_list)
+        if early in i18n.LANGUAGES:
+            i18n.set_language(early)
+        args = build_parser(*_commands_in(args_list)).parse_args(args_list)
+        # A command's own --lang (grade, predict) has its own dest: keep what it asked.
+        i18n.set_language(args.lang or (early if early in i18n.LANGUAGES else None))
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full or closed stdout shows here, inside the handlers
     except KeyboardInterrupt:
