@@ -193,9 +193,10 @@ def test_figures_and_goals() -> None:
 
 
 def _startup(version_ms: float, list_ms: float, bare_ms: float = 10.0) -> dict:
-    walls = {"version": version_ms, "list": list_ms, "bare": bare_ms}
+    walls = {"version": version_ms, "help": 2 * version_ms, "list": list_ms, "bare": bare_ms}
     return {"wall_s": {k: {"median": v / 1e3} for k, v in walls.items()},
-            "version_over_bare": version_ms / bare_ms, "list_over_bare": list_ms / bare_ms}
+            "version_over_bare": version_ms / bare_ms, "help_over_bare": 2 * version_ms / bare_ms,
+            "list_over_bare": list_ms / bare_ms}
 
 
 def test_cli_start_figures() -> None:
@@ -207,6 +208,7 @@ def test_cli_start_figures() -> None:
     start = f["cli_start_over_bare"]
     assert start["value"] == pytest.approx(2.5) and start["meets_goal"] is True
     assert start["list_over_bare"] == pytest.approx(9.0) and start["version_ms"] == 25.0
+    assert start["help_over_bare"] == pytest.approx(5.0)
     run = f["labkit_run_over_plain"]
     assert run["value"] == pytest.approx(2.5) and run["meets_goal"] is True
     assert (run["command_ms"], run["plain_ms"]) == (pytest.approx(100.0), pytest.approx(40.0))
