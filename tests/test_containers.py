@@ -282,7 +282,7 @@ def _host_processes_with(needle: bytes) -> list[int]:
 def test_a_failing_run_and_a_failing_sweep_leave_nothing(
     docker_client, kit_images, tmp_path
 ) -> None:
-    from labkit.platforms.container import ContainerSweepFailed
+    from labkit.errors import ContainerSweepFailed
 
     script = tmp_path / "fails.py"
     script.write_text("import sys\nprint('about to fail')\nsys.exit(3)\n", encoding="utf-8")
@@ -301,7 +301,7 @@ def test_a_failing_run_and_a_failing_sweep_leave_nothing(
 def test_the_watchdog_kills_a_container_that_outlives_its_deadline(
     docker_client, kit_images
 ) -> None:
-    from labkit.platforms.container import ContainerSweepFailed
+    from labkit.errors import ContainerSweepFailed
 
     plat = _platform("3.11", docker_client, deadline=8)
     quick = RunSpec("16", "base", str(catalogue.find("16").path()), "fork", timeout=30)
