@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from labkit import __version__, catalogue, observation
+from labkit import __version__, catalogue, interrupts, observation
 from labkit.errors import ClaimFailed, Interrupted, LabkitError, UsageError
 from labkit.observation import Observation
 
@@ -293,16 +292,34 @@ COMMANDS = {
 }
 
 
+def interrupted_line(exc: BaseException) -> str:
+    """One true line: which signal, and whether every process of the runs was ended."""
+    from labkit import contain
+
+    left = contain.survivors_so_far()
+    if left:
+        return (f"interrupted by {interrupts.stop_name(exc)}: {len(left)} process(es) of the "
+                f"run could not be ended: {', '.join(left)}")
+    return f"interrupted by {interrupts.stop_name(exc)}: the run's processes were ended"
+
+
+def _say(line: str) -> None:
+    """Print to stderr, quietly giving up when it is gone (a closed terminal: SIGHUP)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
-    # Ctrl-C must end runs cleanly even when started with SIGINT ignored (nohup, `&`).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupts.install()  # SIGINT, SIGTERM, SIGHUP: one flag, raised once, here
     try:
         args = build_parser().parse_args(argv)
         code = COMMANDS[args.command](args)
-    except KeyboardInterrupt:
-        err = Interrupted("interrupted: the run's processes were ended")
-        print(f"labkit: {err}", file=sys.stderr)
-        code = err.exit_code
+    except KeyboardInterrupt as exc:
+        err = Interrupted(interrupted_line(exc))
+        _say(f"labkit: {err}")
+        code = interrupts.stop_code(exc)
     except LabkitError as err:
         print(f"labkit: {err}", file=sys.stderr)
         code = err.exit_code

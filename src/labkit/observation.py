@@ -62,6 +62,7 @@ class Observation:
     repeat: int = 0
     started_at: str = ""  # wall-clock ISO time, for humans only
     tracer_errors: tuple[str, ...] = ()
+    survivors: tuple[str, ...] = ()  # processes of the run the kit could not end
     schema: str = SCHEMA
 
     # -- views the claims use ---------------------------------------------------------
@@ -121,6 +122,7 @@ class Observation:
         kw["processes"] = tuple(ProcessRecord(**p) for p in d.get("processes", ()))
         kw["available_start_methods"] = tuple(d.get("available_start_methods", ()))
         kw["tracer_errors"] = tuple(d.get("tracer_errors", ()))
+        kw["survivors"] = tuple(d.get("survivors", ()))
         return cls(**kw)
 
 

@@ -9,14 +9,13 @@ Stdlib-only: it also runs inside bare containers.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import json
 import multiprocessing
 import os
 import platform
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,26 +25,37 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit import __version__
+from labkit import __version__, contain, drain, trace_read
 from labkit.errors import MethodUnavailable, UsageError
 from labkit.observation import Observation, OutputLine, ProcessRecord
 
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
 METHODS = ("fork", "spawn", "forkserver")
 GRACE_S = 2.0  # after the main process ends, how long helpers get to leave by themselves
-TRACKER_GRACE_S = 1.0  # after a kill, how long the resource tracker gets to clean up
 
-# Runs in progress, so that Ctrl-C in the thread that waits on a batch can end them all.
-_active: dict[str, subprocess.Popen] = {}
+# Runs in progress, so that an interrupt in the thread that waits on a batch can end them.
+_active: dict[str, tuple[subprocess.Popen, contain.RunTree]] = {}
 _active_lock = threading.Lock()
 
 
-def abort_all() -> None:
-    """End every run in progress in this process, whole trees, at once."""
+def abort_all() -> tuple[str, ...]:
+    """End every run in progress in this process, whole trees, at once; the survivors."""
     with _active_lock:
-        running = list(_active.items())
-    for run_id, proc in running:
-        _end_tree(proc, run_id, grace=0.0)
+        running = list(_active.values())
+    survivors: tuple[str, ...] = ()
+    for proc, tree in running:
+        survivors += _end(proc, tree, grace=0.0).survivors
+    return survivors
+
+
+def _end(proc: subprocess.Popen, tree: contain.RunTree, grace: float) -> contain.Ending:
+    """End the run's whole tree (see contain.RunTree.end), then collect the main."""
+    ending = tree.end(grace, main_running=lambda: proc.poll() is None)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    return ending
 
 
 def available_methods() -> tuple[str, ...]:
@@ -91,22 +101,27 @@ def run(script: Path, options: RunOptions) -> Observation:
     check_method(options.method)
     run_id = uuid.uuid4().hex[:12]
     own_workdir = options.cwd is None  # a folder the caller gave is never removed
-    workdir = Path(options.cwd) if options.cwd else Path(
-        tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
-    tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-", dir=_fast_tmp()))
+    workdir: Path | None = None if own_workdir else Path(options.cwd)  # type: ignore[arg-type]
+    tracedir: Path | None = None
     _compile_boot()
+    contain.prepare()
     try:
-        raw, exit_code, timed_out, t_end, t0_ns, started_at = _execute(
+        if own_workdir:
+            workdir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
+        tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-", dir=_fast_tmp()))
+        raw, exit_code, timed_out, t_end, t0_ns, started_at, ending = _execute(
             script, options, run_id, workdir, tracedir
         )
-        events, errors = _read_events(tracedir)
-        return _observe(
-            script, options, run_id, raw, events, errors, exit_code, timed_out, t_end, started_at
+        trace = trace_read.read_events(tracedir)
+        obs = _observe(
+            script, options, run_id, raw, trace.events, trace.errors, exit_code, timed_out,
+            t_end, started_at,
         )
+        return dataclasses.replace(obs, survivors=ending.survivors)
     finally:
-        if own_workdir:
-            shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(tracedir, ignore_errors=True)
+        for folder in (workdir if own_workdir else None, tracedir):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fast_tmp() -> str | None:
@@ -167,15 +182,14 @@ def _execute(script, options, run_id, workdir, tracedir):  # type: ignore[no-unt
         stderr=subprocess.PIPE,
         **kwargs,
     )
+    tree = contain.open_tree(proc, run_id)
     with _active_lock:
-        _active[run_id] = proc
+        _active[run_id] = (proc, tree)
     raw: list[tuple[float, str, bytes]] = []
     readers = [
-        threading.Thread(target=_drain_pipe, args=(pipe, name, t0_ns, raw), daemon=True)
+        drain.PipeReader(pipe, name, t0_ns, raw).start()
         for pipe, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr"))
     ]
-    for r in readers:
-        r.start()
     timed_out = False
     try:
         try:
@@ -183,16 +197,20 @@ def _execute(script, options, run_id, workdir, tracedir):  # type: ignore[no-unt
         except subprocess.TimeoutExpired:
             timed_out = True
         t_end = (time.perf_counter_ns() - t0_ns) / 1e9
-        _end_tree(proc, run_id, grace=0.0 if timed_out else GRACE_S)
+        ending = _end(proc, tree, grace=0.0 if timed_out else GRACE_S)
     except BaseException:
-        _end_tree(proc, run_id, grace=0.0)
+        _end(proc, tree, grace=0.0)
         raise
     finally:
         with _active_lock:
             _active.pop(run_id, None)
-    for r in readers:
-        r.join(timeout=10)
-    return raw, proc.returncode, timed_out, t_end, t0_ns, started_at
+        tree.close()
+        for r in readers:  # the tree is over: a survivor holding a pipe cannot hold us
+            r.finish()
+    exit_code = proc.returncode
+    if ending.killed_main and os.name == "nt":
+        exit_code = contain.KILLED_BY_KIT  # not TerminateProcess' code, which reads like 15
+    return raw, exit_code, timed_out, t_end, t0_ns, started_at, ending
 
 
 def _wait(proc: subprocess.Popen, timeout: float) -> None:
@@ -215,136 +233,14 @@ def _wait(proc: subprocess.Popen, timeout: float) -> None:
     proc.wait(timeout=timeout)
 
 
-def _drain_pipe(pipe, name: str, t0_ns: int, raw: list) -> None:  # type: ignore[no-untyped-def]
-    for line in iter(pipe.readline, b""):
-        raw.append(((time.perf_counter_ns() - t0_ns) / 1e9, name, line))
-    pipe.close()
-
-
-# -- the process tree ---------------------------------------------------------------
-
-
 def run_members(run_id: str) -> list[int]:
-    """Live (non-zombie) processes carrying this run's id in their environment (Linux)."""
-    needle = f"LABKIT_RUN_ID={run_id}".encode()
-    found: list[int] = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return found
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle not in (entry / "environ").read_bytes().split(b"\0"):
-                continue
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state not in ("Z", "X"):
-            found.append(int(entry.name))
-    return found
+    """Live processes carrying this run's id in their environment (where /proc exists)."""
+    from labkit.contain import linux
 
-
-def _is_tracker(pid: int) -> bool:
-    try:
-        return b"multiprocessing.resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-def _end_tree(proc: subprocess.Popen, run_id: str, grace: float) -> None:
-    """Give the run's helpers ``grace`` seconds to leave, then kill whatever remains.
-
-    With no grace (a timeout, Ctrl-C) everything but the resource tracker dies at once;
-    the tracker then sees its pipe close and unlinks the run's named semaphores in
-    /dev/shm before it leaves, instead of leaking them.
-    """
-    if grace == 0.0 and Path("/proc").is_dir():
-        try:  # freeze the tree first: while we pick, nothing may fork (a fork bomb)
-            os.killpg(proc.pid, signal.SIGSTOP)
-        except (ProcessLookupError, PermissionError):
-            pass
-        members = run_members(run_id)
-        trackers = {pid for pid in members if _is_tracker(pid)}
-        for pid in members:
-            try:
-                os.kill(pid, signal.SIGCONT if pid in trackers else signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        grace = TRACKER_GRACE_S
-    deadline = time.monotonic() + grace
-    pause = 0.002  # short first: most helpers are gone within milliseconds
-    while time.monotonic() < deadline and (proc.poll() is None or _alive(proc, run_id)):
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
-    if os.name == "posix":
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        for pid in run_members(run_id):  # escaped the group (setsid): still ours
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    else:
-        _kill_tree_windows(proc)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-
-
-def _alive(proc: subprocess.Popen, run_id: str) -> bool:
-    if Path("/proc").is_dir():
-        return bool(run_members(run_id))
-    if os.name == "posix":
-        try:
-            os.killpg(proc.pid, 0)
-            return True
-        except (ProcessLookupError, PermissionError):
-            return False
-    return False
-
-
-def _kill_tree_windows(proc: subprocess.Popen) -> None:
-    try:
-        import psutil  # host extra; the Windows runners have it
-
-        try:
-            root = psutil.Process(proc.pid)
-            victims = root.children(recursive=True) + [root]
-        except psutil.NoSuchProcess:
-            victims = []
-        for p in victims:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-    except ImportError:
-        subprocess.run(
-            ["taskkill", "/T", "/F", "/PID", str(proc.pid)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
+    return linux.pids_with_run_id(run_id)
 
 
 # -- from events to an Observation ----------------------------------------------------
-
-
-def _read_events(tracedir: Path) -> tuple[list[dict], list[str]]:
-    events: list[dict] = []
-    errors: list[str] = []
-    for f in sorted(tracedir.glob("*.jsonl")):
-        for n, line in enumerate(f.read_bytes().splitlines(), 1):
-            try:
-                events.append(json.loads(line))
-            except ValueError:
-                # A process killed mid-write leaves half a line: say so, keep the rest.
-                errors.append(f"{f.name}:{n}: unreadable trace line ({len(line)} bytes)")
-    events.sort(key=lambda e: e.get("t", 0.0))
-    return events, errors
 
 
 def _raw_line(t: float, stream: str, line: bytes) -> OutputLine:
