@@ -50,7 +50,7 @@ def abort_all() -> tuple[str, ...]:
 
 def _end(proc: subprocess.Popen, tree: contain.RunTree, grace: float) -> contain.Ending:
     """End the run's whole tree (see contain.RunTree.end), then collect the main."""
-    ending = tree.end(grace, main_running=lambda: proc.poll() is None)
+    ending = tree.end(grace)
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:

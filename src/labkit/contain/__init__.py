@@ -243,7 +243,7 @@ class RunTree:
         _survivors.extend(survivors)
         return Ending(passes=passes, killed=killed, survivors=survivors)
 
-    def end(self, grace: float, main_running: Callable[[], bool]) -> Ending:
+    def end(self, grace: float) -> Ending:
         """Give the run's helpers ``grace`` seconds to leave, then sweep what remains.
 
         With no grace (a timeout, an interrupt) everything but the resource tracker
@@ -251,12 +251,12 @@ class RunTree:
         """
         killed_main = False
         if grace == 0.0:
-            killed_main = main_running()
+            killed_main = any(p.pid == self.root_pid for p in self.alive())
             self.freeze_and_kill()
             grace = TRACKER_GRACE_S
         deadline = time.monotonic() + grace
         pause = 0.002  # short first: most helpers are gone within milliseconds
-        while time.monotonic() < deadline and (main_running() or self.alive()):
+        while time.monotonic() < deadline and self.alive():
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
         ending = self.sweep()
