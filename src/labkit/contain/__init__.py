@@ -143,6 +143,13 @@ class RunTree:
         def young(p: ProcInfo) -> bool:  # a member cannot predate the run's main
             return self.root_started is None or p.started >= self.root_started
 
+        # Parents seen in earlier passes: where orphans keep a dead parent's pid (Windows),
+        # the link still holds, if the child is younger than that parent (no reused pid).
+        known = {pid: started for pid, started in self.seen}
+
+        def child_of_known(p: ProcInfo) -> bool:
+            return p.ppid in known and p.started >= known[p.ppid]
+
         mine: dict[int, ProcInfo] = {}
         for p in procs:
             if p.pid in other_roots:
@@ -163,7 +170,7 @@ class RunTree:
                 if p.run_id not in (None, self.run_id):
                     continue  # another run's process
                 adopted = p.ppid == self.api.self_pid  # an orphan the kit inherited
-                if p.ppid in mine or p.pgid in groups or p.sid in sessions:
+                if p.ppid in mine or p.pgid in groups or p.sid in sessions or child_of_known(p):
                     mine[p.pid] = p
                 elif adopted and (p.run_id == self.run_id or alone):
                     mine[p.pid] = p

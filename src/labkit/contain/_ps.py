@@ -7,6 +7,7 @@ by the caller, so the in-container core never needs it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from labkit.contain import ProcInfo
@@ -18,7 +19,14 @@ def load_psutil() -> Any:
     return psutil
 
 
-def snapshot(psutil: Any, since: float | None, groups: bool) -> tuple[list[ProcInfo], dict]:
+def os_groups(pid: int) -> tuple[int, int]:
+    """(process group, session) of a pid, from the kernel (POSIX)."""
+    return os.getpgid(pid), os.getsid(pid)
+
+
+def snapshot(
+    psutil: Any, since: float | None, groups: Callable[[int], tuple[int, int]] | None
+) -> tuple[list[ProcInfo], dict]:
     """Every process psutil can see, and its psutil handle by (pid, create time).
 
     AccessDenied (another user's process, a protected one) hides a detail, never the
@@ -43,9 +51,9 @@ def snapshot(psutil: Any, since: float | None, groups: bool) -> tuple[list[ProcI
         except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
             pass
         pgid = sid = None
-        if groups:
+        if groups is not None:
             try:
-                pgid, sid = os.getpgid(pid), os.getsid(pid)
+                pgid, sid = groups(pid)
             except (OSError, AttributeError):
                 pass
         run_id = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 from typing import Any
 
 from labkit.contain import ProcInfo, _ps
@@ -16,13 +17,20 @@ class MacApi:
 
     can_freeze = True
 
-    def __init__(self, psutil: Any = None) -> None:
+    def __init__(
+        self,
+        psutil: Any = None,
+        groups: Callable[[int], tuple[int, int]] = _ps.os_groups,
+        killpg: Callable[[int, int], None] = os.killpg,
+    ) -> None:
         self.psutil = psutil or _ps.load_psutil()
+        self.groups = groups  # seams: tests list fake processes and record group signals
+        self.killpg = killpg
         self.self_pid = os.getpid()
         self._handles: dict = {}
 
     def snapshot(self, since: float | None, run_id: str) -> list[ProcInfo]:
-        procs, self._handles = _ps.snapshot(self.psutil, since, groups=True)
+        procs, self._handles = _ps.snapshot(self.psutil, since, groups=self.groups)
         return procs
 
     def _signal(self, p: ProcInfo, method: str) -> None:
@@ -39,13 +47,13 @@ class MacApi:
 
     def kill_group(self, pgid: int) -> None:
         try:
-            os.killpg(pgid, signal.SIGKILL)
+            self.killpg(pgid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
 
     def freeze_group(self, pgid: int) -> None:
         try:
-            os.killpg(pgid, signal.SIGSTOP)
+            self.killpg(pgid, signal.SIGSTOP)
         except (ProcessLookupError, PermissionError):
             pass
 

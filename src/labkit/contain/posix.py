@@ -23,7 +23,7 @@ class _NoPsutil:
 
 
 class PosixApi(MacApi):
-    def __init__(self, psutil: Any = None) -> None:
+    def __init__(self, psutil: Any = None, **seams: Any) -> None:
         if psutil is None:
             try:
                 from labkit.contain import _ps
@@ -31,4 +31,4 @@ class PosixApi(MacApi):
                 psutil = _ps.load_psutil()
             except ImportError:
                 psutil = _NoPsutil()
-        super().__init__(psutil)
+        super().__init__(psutil, **seams)

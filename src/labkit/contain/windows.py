@@ -128,7 +128,7 @@ class WindowsApi:
             self.job.assign_pid(kid.pid)
 
     def snapshot(self, since: float | None, run_id: str) -> list[ProcInfo]:
-        procs, self._handles = _ps.snapshot(self.psutil, since, groups=False)
+        procs, self._handles = _ps.snapshot(self.psutil, since, groups=None)
         return procs
 
     def freeze(self, p: ProcInfo) -> None:
