@@ -345,6 +345,8 @@ def test_junk_a_fifo_and_links_in_the_trace_folder_are_skipped_and_named(tmp_pat
     assert "999999.jsonl: not a regular file" in errors  # the FIFO
     assert "999998.jsonl: not opened" in errors  # the symlink, not followed
     assert "notes.jsonl: not a trace file name" in errors
+    assert "stream 'nowhere' is not one the tracer writes" in errors
+    assert "interp: field 'version' is NoneType" in errors
     assert not obs.has_text("forged")
     assert settle(obs.run_id) == {}
 
@@ -364,7 +366,8 @@ def test_a_pid_reused_within_a_run_names_two_processes(tmp_path: Path) -> None:
     lines = [
         {"ev": "boot", "pid": 7, "t": 0.1, "ppid": 1},
         {"ev": "left", "pid": 7, "t": 0.2, "exitcode": 0},
-        {"ev": "interp", "pid": 7, "t": 0.3, "role": "spawned", "ppid": 1},
+        {"ev": "interp", "pid": 7, "t": 0.3, "role": "spawned", "ppid": 1,
+         "executable": "python", "version": "3.11.7", "implementation": "cpython"},
         {"ev": "boot", "pid": 7, "t": 0.35, "ppid": 1},  # the same spawn child's bootstrap
         {"ev": "boot", "pid": 7, "t": 0.5, "ppid": 1},  # a third process with pid 7
     ]

@@ -34,22 +34,30 @@ _FLAGS = (
 _INT = (int,)
 _NUM = (int, float)
 _STR = (str,)
+_LIST = (list,)
 _OPT_INT = (int, type(None))
 _OPT_STR = (str, type(None))
-_BOOL_OR_NONE = (bool, type(None))
+_OPT_BOOL = (bool, type(None))
 
 # The fields each event kind needs, with their types; extra fields are allowed.
 EVENT_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "interp": {"role": _STR, "ppid": _OPT_INT},
+    "interp": {"role": _STR, "ppid": _OPT_INT, "executable": _STR, "version": _STR,
+               "implementation": _STR},
     "boot": {"ppid": _OPT_INT},
-    "start_req": {"seq": _INT},
-    "start_ret": {"seq": _INT, "child": _INT, "name": _STR},
+    "start_req": {"seq": _INT, "name": _OPT_STR, "daemon": _OPT_BOOL},
+    "start_ret": {"seq": _INT, "child": _INT, "name": _STR, "method": _OPT_STR},
     "start_fail": {"error": _STR},
     "left": {"exitcode": _OPT_INT},
     "reaped": {"child": _INT, "exitcode": _OPT_INT},
+    "noticed": {"child": _OPT_INT, "exitcode": _OPT_INT},
     "out": {"stream": _STR, "text": _STR, "b64": _OPT_STR},
-    "methods": {},
-    "main_exit": {},
+    "methods": {"default": _OPT_STR, "available": _LIST},
+    "main_exit": {"method": _OPT_STR},
+}
+# Fields whose values the kit turns into its own names: anything else is not the tracer's.
+EVENT_VALUES: dict[str, frozenset[str]] = {
+    "role": frozenset({"main", "spawned", "forkserver", "resource_tracker", "interpreter"}),
+    "stream": frozenset({"stdout", "stderr"}),
 }
 
 
@@ -77,6 +85,11 @@ def _problem(ev: object, pid: int) -> str | None:
         value = ev.get(name)
         if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             return f"{kind}: field {name!r} is {type(value).__name__}"
+    for name, allowed in EVENT_VALUES.items():
+        if name in ev and ev[name] not in allowed:
+            return f"{kind}: {name} {str(ev[name])[:40]!r} is not one the tracer writes"
+    if kind == "methods" and not all(isinstance(m, str) for m in ev["available"]):
+        return "methods: available is not a list of names"
     return None
 
 

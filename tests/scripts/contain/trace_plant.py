@@ -18,6 +18,11 @@ if __name__ == "__main__":
         f.write(json.dumps({"ev": "out", "pid": pid + 1, "t": 0.5, "stream": "stdout",
                             "text": "forged"}) + "\n")
         f.write(json.dumps({"ev": "interp", "pid": pid, "t": None, "role": "main"}) + "\n")
+        f.write(json.dumps({"ev": "out", "pid": pid, "t": 0.5, "stream": "nowhere",
+                            "text": "forged"}) + "\n")
+        f.write(json.dumps({"ev": "interp", "pid": pid, "t": 0.01, "role": "main", "ppid": 1,
+                            "executable": "x", "version": None,
+                            "implementation": "x"}) + "\n")
         f.write("[" * 100000 + "\n")
     os.mkfifo(os.path.join(d, "999999.jsonl"))
     os.symlink("/etc/hostname", os.path.join(d, "999998.jsonl"))
