@@ -192,13 +192,13 @@ Ran = tuple[subprocess.CompletedProcess[str], Observation, list[dict], float]
 
 
 def run_json(script: str, tmp_path: Path, timeout: float = 60) -> Ran:
-    note, js = tmp_path / "note", tmp_path / "obs.json"
+    note, js, beat = tmp_path / "note", tmp_path / "obs.json", tmp_path / "beat"
     t = time.monotonic()
     r = subprocess.run(
         [*LABKIT, "run", str(SCRIPTS / script), "-m", "fork", "--timeout", "30",
          "--json", str(js)],
         capture_output=True, text=True, timeout=timeout,
-        env=dict(os.environ, CONTAIN_NOTE=str(note), COLUMNS="200"),
+        env=dict(os.environ, CONTAIN_NOTE=str(note), CONTAIN_BEAT=str(beat), COLUMNS="200"),
     )
     took = time.monotonic() - t
     return r, Observation.from_dict(json.loads(js.read_text())), notes(note, 1, 5), took
@@ -221,6 +221,11 @@ def test_a_setsid_child_forking_every_5_ms_is_ended(tmp_path: Path) -> None:
     assert obs.has_text("main done") and obs.survivors == ()
     assert settle(obs.run_id, sids=[forker["sid"]]) == {}
     assert took < 20, f"{took:.1f} s"
+    beat = tmp_path / "beat"  # a listing can miss a pid that lives 5 ms: its beat cannot
+    assert beat.exists(), "the forker never forked"
+    before = beat.stat().st_size
+    time.sleep(0.5)
+    assert beat.stat().st_size == before, "the forker still forks"
 
 
 @on_linux
