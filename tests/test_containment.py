@@ -136,6 +136,23 @@ def test_a_stop_signal_from_outside_ends_the_run(tmp_path: Path, sig: str, code:
 
 
 @on_linux
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
+def test_an_interrupted_run_leaves_no_named_semaphore(tmp_path: Path) -> None:
+    note = tmp_path / "note"
+    proc = start("sem_hold.py", note=note)
+    got = notes(note, 2)
+    (main,) = [g for g in got if g["role"] == "main"]
+    sem = Path("/dev/shm") / ("sem." + main["sem"].lstrip("/"))
+    assert sem.exists()  # the counter-example: while the run lives, so does its semaphore
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "interrupted by SIGTERM" in one_line(err)
+    assert settle(main["run_id"], [g["pid"] for g in got]) == {}
+    assert not sem.exists(), "the resource tracker was not spared to unlink it"
+
+
+@on_linux
 @pytest.mark.parametrize("attempt", range(3))
 def test_a_double_ctrl_c_neither_freezes_nor_deadlocks(tmp_path: Path, attempt: int) -> None:
     note = tmp_path / "note"
