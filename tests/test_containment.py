@@ -400,6 +400,29 @@ def test_a_pid_reused_within_a_run_names_two_processes(tmp_path: Path) -> None:
     assert got.errors == []
 
 
+def test_two_starts_that_got_the_same_pid_find_their_own_boot_and_exit(tmp_path: Path) -> None:
+    lines = [
+        {"ev": "boot", "pid": 7, "t": 0.11, "ppid": 1},
+        {"ev": "left", "pid": 7, "t": 0.2, "exitcode": 0},
+        {"ev": "boot", "pid": 7, "t": 0.51, "ppid": 1},
+        {"ev": "left", "pid": 7, "t": 0.6, "exitcode": 3},
+    ]
+    (tmp_path / "7.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    reaped = [{"ev": "reaped", "pid": 1, "t": 0.25, "child": 7, "exitcode": 0},
+              {"ev": "reaped", "pid": 1, "t": 0.65, "child": 7, "exitcode": 3}]
+    events = trace_read.read_events(tmp_path).events
+    boots = trace_read.ByProcess([e for e in events if e["ev"] == "boot"])
+    lefts = trace_read.ByProcess([e for e in events if e["ev"] == "left"])
+    for requested_t, code in ((0.1, 0), (0.5, 3)):  # each start() and the process it made
+        boot = boots.first(7, born_after=requested_t)
+        assert boot is not None
+        left = lefts.of(7, boot["born"])
+        assert left is not None and left["exitcode"] == code
+        reap = trace_read.first_about(reaped, 7, boot["t"])
+        assert reap is not None and reap["exitcode"] == code
+    assert boots.first(7, born_after=0.9) is None
+
+
 @pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="needs O_NOFOLLOW (POSIX)")
 def test_a_trace_folder_replaced_by_a_link_is_not_followed(tmp_path: Path) -> None:
     real = tmp_path / "real"

@@ -264,16 +264,13 @@ def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out,
     by_ev: dict[str, list[dict]] = {}
     for e in events:
         by_ev.setdefault(e["ev"], []).append(e)
-    interps = {e["pid"]: e for e in by_ev.get("interp", [])}
     main_interp = next((e for e in by_ev.get("interp", []) if e["role"] == "main"), None)
     main_pid = main_interp["pid"] if main_interp else None
 
     requests = {(e["pid"], e["seq"]): e for e in by_ev.get("start_req", [])}
-    boots = {e["pid"]: e for e in by_ev.get("boot", [])}
-    lefts = {e["pid"]: e for e in by_ev.get("left", [])}
-    reaps: dict[int, dict] = {}
-    for e in by_ev.get("reaped", []):
-        reaps.setdefault(e["child"], e)
+    # Keyed by (pid, when it came up): a pid reused within the run is two processes.
+    boots = trace_read.ByProcess(by_ev.get("boot", []))
+    lefts = trace_read.ByProcess(by_ev.get("left", []))
 
     processes: list[ProcessRecord] = []
     if main_interp and main_pid is not None:
@@ -289,12 +286,16 @@ def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out,
                 exitcode=exit_code,
             )
         )
-    children = set()
+    children = {(main_pid, main_interp.get("born"))} if main_interp else set()
     for ret in by_ev.get("start_ret", []):
         child = ret["child"]
-        children.add(child)
         req = requests.get((ret["pid"], ret["seq"]), {})
-        boot, left, reap = boots.get(child), lefts.get(child), reaps.get(child)
+        boot = boots.first(child, born_after=req.get("t"))
+        born = boot.get("born") if boot else None
+        children.add((child, born))
+        left = lefts.of(child, born) if boot else lefts.first(child)
+        reap = trace_read.first_about(by_ev.get("reaped", []), child,
+                                      boot["t"] if boot else req.get("t"))
         ended = left["t"] if left else (reap["t"] if reap else None)
         processes.append(
             ProcessRecord(
@@ -311,12 +312,12 @@ def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out,
                 exitcode=reap["exitcode"] if reap else (left["exitcode"] if left else None),
             )
         )
-    for pid, e in interps.items():
-        if pid == main_pid or pid in children:
+    for e in by_ev.get("interp", []):
+        if (e["pid"], e.get("born")) in children:
             continue
         processes.append(
             ProcessRecord(
-                pid=pid,
+                pid=e["pid"],
                 ppid=e["ppid"],
                 name=e["role"],
                 role=e["role"] if e["role"] != "spawned" else "interpreter",

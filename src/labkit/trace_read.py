@@ -211,3 +211,31 @@ def _too_deep(value: object, depth: int = 0) -> bool:
     if isinstance(value, list):
         return any(_too_deep(v, depth + 1) for v in value)
     return False
+
+
+class ByProcess:
+    """Events of one kind by process: (pid, when it came up), so a reused pid is two."""
+
+    def __init__(self, events: list[dict]) -> None:
+        self.by_pid: dict[int, list[dict]] = {}
+        for e in events:
+            self.by_pid.setdefault(e["pid"], []).append(e)
+
+    def first(self, pid: int, born_after: float | None = None) -> dict | None:
+        """The event of the first process with this pid that came up at or after a time
+        (a child comes up after its start was requested)."""
+        for e in self.by_pid.get(pid, ()):
+            born = e.get("born")
+            if born_after is None or born is None or born >= born_after:
+                return e
+        return None
+
+    def of(self, pid: int, born: float | None) -> dict | None:
+        """The event of exactly that process."""
+        return next((e for e in self.by_pid.get(pid, ()) if e.get("born") == born), None)
+
+
+def first_about(events: list[dict], child: int, after: float | None) -> dict | None:
+    """The first event a parent wrote about ``child`` at or after a time (its exit seen)."""
+    return next((e for e in events
+                 if e.get("child") == child and (after is None or e["t"] >= after)), None)
