@@ -281,6 +281,10 @@ class FakeApi:
     def snapshot(self, since: float | None, run_id: str) -> list[ProcInfo]:
         return list(self.procs.values())
 
+    def started(self, pid: int) -> float | None:
+        p = self.procs.get(pid)
+        return p.started if p else None
+
     def freeze(self, p: ProcInfo) -> None:
         self.calls.append(("freeze", p.pid))
 

@@ -61,6 +61,10 @@ class ProcessApi(Protocol):
         """Every process (environment read only for those started at or after ``since``)."""
         ...
 
+    def started(self, pid: int) -> float | None:
+        """When this pid's process started (None: gone), in the snapshot's unit."""
+        ...
+
     def freeze(self, p: ProcInfo) -> None: ...
 
     def thaw(self, p: ProcInfo) -> None: ...
@@ -115,8 +119,7 @@ class RunTree:
         with _open_lock:
             _open[self.run_id] = self.root_pid
         if self.root_started is None:
-            root = next((p for p in self.api.snapshot(None, "") if p.pid == self.root_pid), None)
-            self.root_started = root.started if root else None
+            self.root_started = self.api.started(self.root_pid)
 
     def close(self) -> None:
         with _open_lock:
@@ -215,10 +218,11 @@ class RunTree:
         self.api.end_job()
         return len(live) - len(trackers)
 
-    def sweep(self, limit_s: float = SWEEP_LIMIT_S) -> Ending:
-        """Freeze, kill and reap until ``QUIET_PASSES`` passes in a row find nothing."""
+    def sweep(self, limit_s: float = SWEEP_LIMIT_S, quiet: int = 0) -> Ending:
+        """Freeze, kill and reap until ``QUIET_PASSES`` passes in a row find nothing
+        (``quiet``: how many looks just before found nothing already)."""
         deadline = time.monotonic() + limit_s
-        passes = killed = quiet = 0
+        passes = killed = 0
         last: list[ProcInfo] = []
         own_group = _own_group()
         self.api.end_job()
@@ -263,10 +267,10 @@ class RunTree:
             grace = TRACKER_GRACE_S
         deadline = time.monotonic() + grace
         pause = 0.002  # short first: most helpers are gone within milliseconds
-        while time.monotonic() < deadline and self.alive():
+        while (live := self.alive()) and time.monotonic() < deadline:
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
-        ending = self.sweep()
+        ending = self.sweep(quiet=0 if live else 1)  # an empty look counts as a pass
         return Ending(ending.passes, ending.killed, ending.survivors, killed_main)
 
 

@@ -73,6 +73,13 @@ def snapshot(
     return out, handles
 
 
+def started(psutil: Any, pid: int) -> float | None:
+    try:
+        return float(psutil.Process(pid).create_time())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return None
+
+
 def call(psutil: Any, handles: dict, p: ProcInfo, method: str) -> None:
     """``handle.<method>()`` on the process with p's identity, never on a reused pid."""
     proc = handles.get(p.key)

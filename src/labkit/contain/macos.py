@@ -29,6 +29,9 @@ class MacApi:
         self.self_pid = os.getpid()
         self._handles: dict = {}
 
+    def started(self, pid: int) -> float | None:
+        return _ps.started(self.psutil, pid)
+
     def snapshot(self, since: float | None, run_id: str) -> list[ProcInfo]:
         procs, self._handles = _ps.snapshot(self.psutil, since, groups=self.groups)
         return procs

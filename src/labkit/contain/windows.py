@@ -127,6 +127,9 @@ class WindowsApi:
         for kid in kids:
             self.job.assign_pid(kid.pid)
 
+    def started(self, pid: int) -> float | None:
+        return _ps.started(self.psutil, pid)
+
     def snapshot(self, since: float | None, run_id: str) -> list[ProcInfo]:
         procs, self._handles = _ps.snapshot(self.psutil, since, groups=None)
         return procs
