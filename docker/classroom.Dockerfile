@@ -27,6 +27,7 @@ RUN set -eu; \
 # The kit, the labs and the README, owned by the student so labs can be edited and re-run.
 COPY --chown=${UID}:${UID} src /home/lab/labkit/src
 COPY --chown=${UID}:${UID} labs /home/lab/labkit/labs
+COPY --chown=${UID}:${UID} exercises /home/lab/labkit/exercises
 COPY --chown=${UID}:${UID} docker/classroom-bashrc /home/lab/.bashrc
 COPY --chown=${UID}:${UID} pyproject.toml README.m[d] /home/lab/labkit/
 

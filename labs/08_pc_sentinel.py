@@ -1,18 +1,20 @@
 """08 生产者和消费者模型，解决方法一：每个消费者一个 None
 08 Producer-consumer, solution 1: one None sentinel per consumer
 
-中文简述：两个厨师各生产 3 个，三个吃货吃掉全部，每个恰好一次；主进程在生产者结束后为每个消费者放一个 None，
-消费者取到 None 就退出，程序结束。'主' 不是最后一行。三种启动方式结果相同。
-
 教程的说法 / What the tutorial claims:
     “在生产者生产完成后主进程q.put(None),有几个消费者就应该put几个空，然后当消费者取到空的时候，break掉循环”
     “实现生产者生产东西，消费者去消费，生产多少消费多少”
+    两个厨师各生产 3 个（'厨师%s生产%s'），三个吃货把它们吃掉（'吃货%s吃掉了%s'）：每个恰好
+    被吃一次。厨师被 join 之后，主进程为每个吃货放一个 None；吃货取到 None 就退出，程序结束。
     Two cooks make 3 items each ('厨师%s生产%s'); three eaters eat them
     ('吃货%s吃掉了%s'): every item eaten exactly once. After the cooks are
     joined, main puts one None per eater; each eater stops at its None, so
     the program ends.
 
 运行前先预测 / Predict before running:
+    有几行 '生产'、几行 '吃掉了'？'主' 是最后一行吗？（不是：主进程放完三个 None 就打印 '主'，
+    这时吃货还在吃；最后一个吃货停下后脚本才结束。）还有产品在队列里时，吃货会取到 None 吗？
+    （不会：厨师已被 join，六个产品都在第一个 None 之前进入队列。）
     How many '生产' and '吃掉了' lines? Is '主' the last line? (No: main puts
     the three None and prints '主' while the eaters are still eating; the
     script then ends when the last eater has stopped.)
@@ -20,18 +22,21 @@
     have been joined, so all six items are in the queue before the first
     None.)
 
-fork / spawn / forkserver 的区别 / What differs between the start methods:
+各启动方法的区别 / What differs between the start methods:
+    结果没有区别，只有启动开销不同。队列作为参数传给子进程，三种方法下都有效。
     None in the outcome; only start costs. The queue is passed to the
     children as an argument, which works under all three.
 
-Bugs considered / 对教程的检查 (no change made, the script is verbatim):
-    - Main does not join the eaters. That is not a bug: they are not
+对教程的检查 / Bugs considered (no change made, the script is verbatim):
+    - 主进程没有 join 消费者：不是 bug，它们不是守护进程，multiprocessing 的退出处理函数会等待
+      它们，所以程序结束前每个产品都被吃掉；只是 '主' 来得早。
+      Main does not join the eaters. That is not a bug: they are not
       daemons, and multiprocessing's exit handler waits for them, so every
       item is eaten before the program ends; '主' simply comes early.
-      主进程没有 join 消费者：不是 bug，解释器退出时会等待非守护子进程。
-    - JoinableQueue is used but nothing calls task_done() or join(): a
+    - 用了 JoinableQueue 却没有调用 task_done() 或 join()：普通 Queue 就够了，无害。
+      JoinableQueue is used but nothing calls task_done() or join(): a
       plain Queue would do; harmless.
-      用了 JoinableQueue 却没用 task_done()/join()：无害。
+    08_pc_no_sentinel.py 去掉了三个 q.put(None)。
     08_pc_no_sentinel.py removes the three q.put(None).
 """
 #实验目的：实现生产者生产东西，消费者去消费，生产多少消费多少

@@ -1,20 +1,24 @@
 """15 变体：作为参数传递的锁 / Variant: the Lock passed as an argument
 
-中文简述：锁在主进程中创建并作为参数传入（和 06_mutex.py 一样），三种启动方式下结果都是 800。
-
 教程 / The tutorial:
+    这就是 06_mutex.py 的做法：锁在主程序块中创建，通过 args 交给每个子进程。
     This is how 06_mutex.py does it: the Lock is created in the main block
     and given to each child in args.
 
-What it does / 做什么:
+做什么 / What it does:
+    与 15_global_lock.py 相同的计数器：四个工作进程、同一个开始时刻，各自在锁下把 counter.txt
+    中的数字加一 200 次（读写之间同样停 1 毫秒）。
     The same counter as 15_global_lock.py: four workers, a common start
     instant, 200 locked increments each of the number in counter.txt
     (with the same 1 ms pause between read and write).
 
 运行前先预测 / Predict before running:
+    每种启动方法下 'counter = ? / 800'。
     'counter = ? / 800' under each start method.
 
-fork / spawn / forkserver 的区别 / What differs between the start methods:
+各启动方法的区别 / What differs between the start methods:
+    没有区别：三种方法下都是 800。作为参数传递的锁被继承（fork），或者作为同一个操作系统信号量
+    的句柄发给子进程（spawn、forkserver）：大家共用一把锁。
     None: 800 under all three. Passed as an argument, the Lock is inherited
     (fork) or sent to the child as a handle to the same operating-system
     semaphore (spawn, forkserver): one lock for all.

@@ -32,7 +32,9 @@ def test_lab_05_all_methods_plans_every_variant_its_claims_read() -> None:
         assert runs[("05", "base", method)] == 1
         assert runs[("05", "child", method)] == 1
         assert runs[("05", "main_ends", method)] == 3  # seed.daemon.123 reads 3 runs
-    assert sum(runs.values()) == 15
+        assert runs[("05", "after_print", method)] == 1
+        assert runs[("05", "after_start", method)] == 1
+    assert sum(runs.values()) == 21
 
 
 def test_lab_01_gets_its_repeats_under_the_platform_default() -> None:
@@ -73,7 +75,8 @@ def test_timing_labs_run_alone_everywhere() -> None:
 def test_a_comparison_claim_gets_its_fixed_method_run() -> None:
     # seed.join.spawn_costlier, judged under spawn, reads lab 03 under fork too
     runs = _runs(_plan(Request(labs=("03",), methods=("spawn",))))
-    assert runs == Counter({("03", "base", "spawn"): 1, ("03", "base", "fork"): 1})
+    assert runs == Counter({("03", "base", "spawn"): 1, ("03", "base", "fork"): 1,
+                            ("03", "serial", "spawn"): 1})
 
 
 def test_a_lab_judged_under_default_gets_a_default_run() -> None:
@@ -100,7 +103,7 @@ def test_the_whole_catalogue_plans_every_run_every_claim_reads() -> None:
         for method in claim.methods:
             for need, (lab, variant, m) in zip(claim.needs, claim.reads(method), strict=True):
                 assert runs[(lab, variant, m)] >= need.repeats, (claim.id, method, need)
-    assert len(plan) == 102  # as tests/data/observations-linux-py3.11.zip holds
+    assert len(plan) == 126  # as tests/data/observations-linux-py3.11.zip holds
     assert plan.jobs == planner.LAB_JOBS
 
 
@@ -108,7 +111,7 @@ def test_a_missing_method_plans_no_comparison_run() -> None:
     # a platform without fork (Windows): the comparison need under fork is dropped
     runs = _runs(_plan(Request(labs=("03",), methods=("all",)), available=("spawn",),
                        default="spawn"))
-    assert set(runs) == {("03", "base", "spawn")}
+    assert set(runs) == {("03", "base", "spawn"), ("03", "serial", "spawn")}
 
 
 def test_user_scripts_run_one_at_a_time_in_the_invoking_folder(tmp_path: Path) -> None:

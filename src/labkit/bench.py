@@ -741,7 +741,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suite-jobs", default="4,8,1", help="jobs values for the suite wall time")
     p.add_argument("--suite-repeats", type=int, default=1)
     p.add_argument("--suite-labs", default="", help="comma list of lab ids (default: all)")
-    p.add_argument("--skip", default="", help="comma list of: latency,kit,cli,container,suite")
+    p.add_argument("--skip", default="",
+                   help="comma list of: latency,kit,cli,container,suite,grade")
     p.add_argument("--quick", action="store_true", help="few repeats, suite at jobs=4 only")
     return p
 
@@ -784,6 +785,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs = [int(j) for j in args.suite_jobs.split(",") if j.strip()]
             labs = [x.strip() for x in args.suite_labs.split(",") if x.strip()]
             results["suite"] = measure_suite(jobs, args.suite_repeats, log, labs)
+        if "grade" not in skip:
+            from labkit.grade import timing
+
+            results["grade"] = timing.measure(log)
     finally:
         ws.close()
     results["machine"]["loadavg_end"] = _loadavg()

@@ -59,29 +59,41 @@ class Lab:
 
 LABS: tuple[Lab, ...] = (
     Lab("01", "开启进程的两种方式", "Two ways to start a process", "01_start.py",
-        {"sleep": "01_start_sleep.py", "subclass": "01_start_subclass.py"},
+        {"sleep": "01_start_sleep.py", "subclass": "01_start_subclass.py",
+         "run": "01_start_run.py"},
         # the child sleeps 5 s and main waits for it at exit; _sleep: the same child,
-        # main's 1 s overlaps it; _subclass: run() sleeps 3 s
-        sleep_floor={"base": 5.0, "sleep": 5.0, "subclass": 3.0}),
+        # main's 1 s overlaps it; _subclass: run() sleeps 3 s; _run: the same 3 s in main
+        sleep_floor={"base": 5.0, "sleep": 5.0, "subclass": 3.0, "run": 3.0}),
     Lab("02", "进程之间的内存空间是隔离的", "Memory is isolated between processes",
         "02_isolation.py", sleep_floor={"base": 1.0}),  # the child sleeps 1 s, main joins
-    Lab("03", "join 方法", "join: wait for children", "03_join.py", timing=True,
-        sleep_floor={"base": 3.0}),  # children sleep 1, 2, 3 s at once
+    Lab("03", "join 方法", "join: wait for children", "03_join.py",
+        {"serial": "03_join_serial.py"}, timing=True,
+        # children sleep 1, 2, 3 s at once; _serial: one after another
+        sleep_floor={"base": 3.0, "serial": 6.0}),
     Lab("04", "terminate 与 is_alive", "terminate and is_alive", "04_terminate.py",
         {"now": "04_terminate_now.py"},
         sleep_floor={"base": 2.0, "now": 2.0}),  # main: sleep 1, terminate, sleep 1
     Lab("05", "守护进程", "Daemon processes", "05_daemon.py",
-        {"child": "05_daemon_child.py", "main_ends": "05_daemon_main_ends.py"},
-        # main sleeps 1 s and the daemon dies with it; _main_ends: the non-daemon sleeps 2 s
-        sleep_floor={"base": 1.0, "child": 1.0, "main_ends": 2.0}),
+        {"child": "05_daemon_child.py", "main_ends": "05_daemon_main_ends.py",
+         "after_print": "05_daemon_after_print.py", "after_start": "05_daemon_after_start.py"},
+        # main sleeps 1 s and the daemon dies with it; _main_ends: the non-daemon sleeps 2 s;
+        # _after_print: main and the non-daemon 2 s; _after_start: the child's 2 s
+        sleep_floor={"base": 1.0, "child": 1.0, "main_ends": 2.0, "after_print": 2.0,
+                     "after_start": 2.0}),
     Lab("06", "互斥锁（抢票）", "Mutex around a ticket file", "06_mutex.py",
-        {"nolock": "06_mutex_nolock.py"},
+        {"nolock": "06_mutex_nolock.py", "no_finally": "06_mutex_no_finally.py"},
+        timeouts={"no_finally": 8.0},  # it hangs by design: keep the watchdog short
         # search() sleeps randint(1, 2), the sale randint(0, 1); _nolock: a common start
-        # 1.5 s ahead, then get() sleeps 1 s
-        sleep_floor={"base": 1.0, "nolock": 2.5}),
-    Lab("07", "队列", "Queue", "07_queue.py", {"full": "07_queue_full.py"},
-        # get(timeout=3) on the empty queue; _full: put_nowait raises at once
-        sleep_floor={"base": 3.0, "full": 0.0}),
+        # 1.5 s ahead, then get() sleeps 1 s; _no_finally: search(), then it hangs
+        sleep_floor={"base": 1.0, "nolock": 2.5, "no_finally": 1.0}),
+    Lab("07", "队列", "Queue", "07_queue.py",
+        {"full": "07_queue_full.py", "put_block": "07_queue_put_block.py",
+         "put_timeout": "07_queue_put_timeout.py", "get_nowait": "07_queue_get_nowait.py"},
+        timeouts={"put_block": 5.0},  # it hangs by design: keep the watchdog short
+        # get(timeout=3) on the empty queue; _full: put_nowait raises at once; _put_block
+        # hangs; _put_timeout: put(timeout=3); _get_nowait raises at once
+        sleep_floor={"base": 3.0, "full": 0.0, "put_block": 0.0, "put_timeout": 3.0,
+                     "get_nowait": 0.0}),
     Lab("08", "生产者消费者（None 结束）", "Producer–consumer with sentinels",
         "08_pc_sentinel.py", {"no_sentinel": "08_pc_no_sentinel.py"},
         timeouts={"no_sentinel": 15.0},
@@ -105,7 +117,7 @@ LABS: tuple[Lab, ...] = (
     Lab("15", "模块级全局锁", "A module-global Lock", "15_global_lock.py",
         {"passed": "15_passed_lock.py"},
         sleep_floor={"base": 1.0, "passed": 1.0}),  # a common start 1 s ahead
-    Lab("16", "默认启动方式", "The default start method", "16_default_method.py",
+    Lab("16", "默认启动方法", "The default start method", "16_default_method.py",
         sleep_floor={"base": 0.0}),
     Lab("17", "队列与 join 的死锁", "Joining a process with unread queue data",
         "17_queue_deadlock.py", sleep_floor={"base": 3.0}),  # join(timeout=3)

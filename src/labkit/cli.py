@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     from labkit.report import add_arguments
 
     add_arguments(rep)
+    from labkit.grade import cli as grade_cli
+
+    grade_cli.add_report_arguments(rep)
+    grade_cli.add_parsers(sub)
     return p
 
 
@@ -279,8 +283,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from labkit import report
+    from labkit.grade import cli as grade_cli
 
+    if grade_cli.report_wanted(args):
+        return grade_cli.cmd_report(args)
     return report.main(args)
+
+
+def _grade_commands() -> dict:  # type: ignore[type-arg]
+    from labkit.grade.cli import COMMANDS as GRADE_COMMANDS
+
+    return GRADE_COMMANDS
 
 
 COMMANDS = {
@@ -290,6 +303,7 @@ COMMANDS = {
     "check": cmd_check,
     "report": cmd_report,
 }
+COMMANDS.update(_grade_commands())
 
 
 def interrupted_line(exc: BaseException) -> str:

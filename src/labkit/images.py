@@ -561,7 +561,7 @@ def _build(
 
 # -- the classroom image ----------------------------------------------------------------
 
-CLASSROOM_FILES = ("src/labkit", "labs", "pyproject.toml", "README.md")
+CLASSROOM_FILES = ("src/labkit", "labs", "exercises", "pyproject.toml", "README.md")
 
 
 def _classroom_context() -> tuple[dict[str, bytes], str]:

@@ -11,19 +11,47 @@ import dataclasses
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 SCHEMA = "labkit.observation/1"
 
 
+class Role(StrEnum):
+    """What a process was to the run."""
+
+    MAIN = "main"  # the script's own interpreter
+    CHILD = "child"  # made by Process.start() (any start method, any depth)
+    FORKSERVER = "forkserver"
+    RESOURCE_TRACKER = "resource_tracker"
+    INTERPRETER = "interpreter"  # any other Python of the run (subprocess, ...)
+
+
+class Stream(StrEnum):
+    STDOUT = "stdout"
+    STDERR = "stderr"
+
+
+class EndSource(StrEnum):
+    """How a process's ``ended_t`` was learnt, most exact first."""
+
+    DIED = "died"  # the kernel said it died (pidfd readable): the moment of death
+    LEFT = "left"  # its multiprocessing bootstrap returned, just before it exited
+    NOTICED = "noticed"  # only its parent noticing (join/poll/is_alive) is known
+    RUN_END = "run_end"  # the main process: the runner saw it exit
+
+
 @dataclass(frozen=True)
 class OutputLine:
-    t: float
+    t: float  # when the script wrote the line's first bytes (not when its newline came)
     pid: int | None  # None: written below Python (fd level), so no process claimed it
-    stream: str  # "stdout" | "stderr"
+    stream: Stream
     text: str  # decoded as UTF-8; undecodable bytes appear as backslash escapes
     b64: str | None = None  # the exact bytes, base64, only when they were not valid UTF-8
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stream", Stream(self.stream))
 
 
 @dataclass(frozen=True)
@@ -31,14 +59,29 @@ class ProcessRecord:
     pid: int
     ppid: int | None  # os.getppid() as seen by the process itself
     name: str
-    role: str  # main | child | forkserver | resource_tracker | interpreter
+    role: Role
     daemon: bool | None = None
     parent_pid: int | None = None  # pid of the process that called start()
-    method: str | None = None  # start method that made it (children)
+    method: str | None = None  # the start method that really made it (children)
     start_requested_t: float | None = None
     started_t: float | None = None  # the child's bootstrap began (or the interpreter came up)
-    ended_t: float | None = None  # it left its bootstrap, or its parent saw it gone
+    ended_t: float | None = None  # when it died (see ended_by for how exact that is)
     exitcode: int | None = None
+    noticed_t: float | None = None  # when its parent first saw it gone (join/poll)
+    ended_by: EndSource | None = None  # how ended_t was learnt; None: end unknown
+
+    def __post_init__(self) -> None:
+        # Records read back from JSON carry plain strings: keep the typed values.
+        object.__setattr__(self, "role", Role(self.role))
+        if self.ended_by is not None:
+            object.__setattr__(self, "ended_by", EndSource(self.ended_by))
+
+    @property
+    def start_latency(self) -> float | None:
+        """Seconds from start() being called to the child's bootstrap running."""
+        if self.started_t is None or self.start_requested_t is None:
+            return None
+        return self.started_t - self.start_requested_t
 
 
 @dataclass(frozen=True)
@@ -63,18 +106,23 @@ class Observation:
     started_at: str = ""  # wall-clock ISO time, for humans only
     tracer_errors: tuple[str, ...] = ()
     survivors: tuple[str, ...] = ()  # processes of the run the kit could not end
+    # The start methods that really made this run's processes, sorted; and whether the
+    # script chose a method itself (set_start_method, get_context(...)) other than the
+    # run's default (the requested method, or the platform's default under "default").
+    effective_start_methods: tuple[str, ...] = ()
+    method_chosen_by_script: bool = False
     schema: str = SCHEMA
 
     # -- views the claims use ---------------------------------------------------------
 
     @property
     def main(self) -> ProcessRecord | None:
-        return next((p for p in self.processes if p.role == "main"), None)
+        return next((p for p in self.processes if p.role == Role.MAIN), None)
 
     @property
     def children(self) -> list[ProcessRecord]:
         return sorted(
-            (p for p in self.processes if p.role == "child"),
+            (p for p in self.processes if p.role == Role.CHILD),
             key=lambda p: (p.start_requested_t is None, p.start_requested_t or 0.0),
         )
 
@@ -107,6 +155,7 @@ class Observation:
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["available_start_methods"] = list(self.available_start_methods)
+        d["effective_start_methods"] = list(self.effective_start_methods)
         return d
 
     def to_json(self) -> str:
@@ -123,6 +172,7 @@ class Observation:
         kw["available_start_methods"] = tuple(d.get("available_start_methods", ()))
         kw["tracer_errors"] = tuple(d.get("tracer_errors", ()))
         kw["survivors"] = tuple(d.get("survivors", ()))
+        kw["effective_start_methods"] = tuple(d.get("effective_start_methods", ()))
         return cls(**kw)
 
 

@@ -1,15 +1,15 @@
 """The runner: one script, one start method, one subprocess, one Observation.
 
-It forces the start method from outside (the tracer's ``sitecustomize`` on
-PYTHONPATH), gives the run its own temp working directory, drains the pipes on
-threads (no deadlock on large output), ends the whole process tree at the timeout,
-and sweeps anything of the run still alive when the main process is gone.
+It makes the requested start method the script's default from outside (the tracer's
+``sitecustomize`` on PYTHONPATH), runs it in the given working folder (else a fresh temp
+one), drains the pipes on threads (no deadlock on large output), watches each child's
+exit (Linux pidfds handed over by the tracer), ends the whole process tree at the
+timeout, and sweeps anything of the run still alive when the main process is gone.
 Stdlib-only: it also runs inside bare containers.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import multiprocessing
 import os
@@ -22,12 +22,14 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit import __version__, contain, drain, trace_read
+from labkit._boot import _labkit_events as ev
 from labkit.errors import MethodUnavailable, UsageError
-from labkit.observation import Observation, OutputLine, ProcessRecord
+from labkit.observation import EndSource, Observation, OutputLine, ProcessRecord, Role, Stream
 
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
 METHODS = ("fork", "spawn", "forkserver")
@@ -92,34 +94,64 @@ class RunOptions:
     lab: str = ""
     variant: str = "base"
     repeat: int = 0
-    cwd: str | None = None  # the script's working folder; None: a fresh temp folder
+    # The script's working folder, as ``python SCRIPT`` run from there would have it.
+    # None: a fresh temp folder, removed afterwards (labs use it). A given folder is
+    # never removed.
+    cwd: str | Path | None = None
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """A line read from the run's pipes (written below Python, or by no traced process)."""
+
+    t: float
+    stream: Stream
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Execution:
+    """What running the script's process gave, before its trace is read."""
+
+    raw_lines: tuple[RawLine, ...]
+    exit_code: int | None
+    timed_out: bool
+    duration_s: float  # until the main process exited (or the timeout)
+    started_at: str  # wall-clock ISO time
+    died: Mapping[int, float] = field(default_factory=dict)  # pid -> when it died
+    survivors: tuple[str, ...] = ()  # processes of the run the kit could not end
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The tracer's events, in time order, and the lines it could not read."""
+
+    events: tuple[dict, ...]
+    errors: tuple[str, ...]
 
 
 def run(script: Path, options: RunOptions) -> Observation:
     """Run ``script`` once; always returns an Observation, whatever the script did."""
     script = check_script(script)
     check_method(options.method)
+    if options.cwd is not None and not Path(options.cwd).is_dir():
+        raise UsageError(f"working folder {options.cwd} is not a directory")
     run_id = uuid.uuid4().hex[:12]
-    own_workdir = options.cwd is None  # a folder the caller gave is never removed
-    workdir: Path | None = None if own_workdir else Path(options.cwd)  # type: ignore[arg-type]
+    own_cwd = options.cwd is None
+    workdir: Path | None = None if own_cwd else Path(options.cwd).resolve()  # type: ignore[arg-type]
     tracedir: Path | None = None
     _compile_boot()
     contain.prepare()
-    try:
-        if own_workdir:
+    try:  # folders made inside: an interrupt between two steps cannot leave one behind
+        if own_cwd:
             workdir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
         tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-", dir=_fast_tmp()))
-        raw, exit_code, timed_out, t_end, t0_ns, started_at, ending = _execute(
-            script, options, run_id, workdir, tracedir
-        )
-        trace = trace_read.read_events(tracedir)
-        obs = _observe(
-            script, options, run_id, raw, trace.events, trace.errors, exit_code, timed_out,
-            t_end, started_at,
-        )
-        return dataclasses.replace(obs, survivors=ending.survivors)
+        execution = _execute(script, options, run_id, workdir, tracedir)
+        read = trace_read.read_events(tracedir)
+        return _observe(script, options, run_id, execution,
+                        Trace(tuple(read.events), tuple(read.errors)))
     finally:
-        for folder in (workdir if own_workdir else None, tracedir):
+        for folder in (workdir if own_cwd else None, tracedir):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
 
@@ -146,7 +178,9 @@ def _compile_boot() -> None:
             pass  # a read-only install: the interpreters compile it in memory
 
 
-def _env(options: RunOptions, run_id: str, tracedir: Path, t0_ns: int) -> dict[str, str]:
+def _env(
+    options: RunOptions, run_id: str, tracedir: Path, t0_ns: int, exit_socket: str | None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABKIT_") or k in (
         "LABKIT_IMAGE",
     )}
@@ -161,13 +195,29 @@ def _env(options: RunOptions, run_id: str, tracedir: Path, t0_ns: int) -> dict[s
         PYTHONIOENCODING="utf-8",
         PYTHONDONTWRITEBYTECODE="1",
     )
+    if exit_socket:
+        env[ev.EXIT_SOCKET_ENV] = exit_socket
     return env
 
 
-def _execute(script, options, run_id, workdir, tracedir):  # type: ignore[no-untyped-def]
+def _execute(
+    script: Path, options: RunOptions, run_id: str, workdir: Path, tracedir: Path
+) -> Execution:
     started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     t0_ns = time.perf_counter_ns()
-    env = _env(options, run_id, tracedir, t0_ns)
+    watch = ExitWatch.open(tracedir, t0_ns)
+    try:
+        return _execute_watched(script, options, run_id, workdir, tracedir, t0_ns, started_at,
+                                watch)
+    finally:
+        if watch is not None:
+            watch.close()
+
+
+def _execute_watched(  # type: ignore[no-untyped-def]
+    script, options, run_id, workdir, tracedir, t0_ns, started_at, watch
+) -> Execution:
+    env = _env(options, run_id, tracedir, t0_ns, str(watch.path) if watch else None)
     kwargs: dict = {}
     if os.name == "posix":
         kwargs["start_new_session"] = True  # one process group for the whole tree
@@ -210,7 +260,109 @@ def _execute(script, options, run_id, workdir, tracedir):  # type: ignore[no-unt
     exit_code = proc.returncode
     if ending.killed_main and os.name == "nt":
         exit_code = contain.KILLED_BY_KIT  # not TerminateProcess' code, which reads like 15
-    return raw, exit_code, timed_out, t_end, t0_ns, started_at, ending
+    return Execution(
+        raw_lines=tuple(RawLine(t, Stream(name), data) for t, name, data in raw),
+        exit_code=exit_code,
+        timed_out=timed_out,
+        duration_s=t_end,
+        started_at=started_at,
+        died=watch.finish() if watch else {},
+        survivors=ending.survivors,
+    )
+
+
+class ExitWatch:
+    """The moment each child dies, from pidfds the tracer hands over a Unix socket.
+
+    One thread in the runner polls them all; the script's processes run no thread of
+    the kit (a thread there would change what fork() does, and 3.12+ warns about it).
+    """
+
+    def __init__(self, sock, path: Path, t0_ns: int) -> None:  # type: ignore[no-untyped-def]
+        self.path = path
+        self._sock = sock
+        self._t0_ns = t0_ns
+        self._died: dict[int, float] = {}
+        self._stop_r, self._stop_w = os.pipe()
+        self._thread = threading.Thread(target=self._loop, name="labkit-exit-watch",
+                                        daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def open(cls, tracedir: Path, t0_ns: int) -> ExitWatch | None:
+        """None where the OS has no pidfds: end times are then the parent's noticing."""
+        if not hasattr(os, "pidfd_open") or not hasattr(select, "poll"):
+            return None
+        import socket
+
+        path = tracedir / "exit.sock"
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            sock.bind(str(path))
+        except OSError:  # a path too long for AF_UNIX, say
+            sock.close()
+            return None
+        sock.setblocking(False)
+        return cls(sock, path, t0_ns)
+
+    def _now(self) -> float:
+        return (time.perf_counter_ns() - self._t0_ns) / 1e9
+
+    def _receive(self, poller, watched: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+        import socket
+
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self._sock, 16, 4)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                return
+            pid = int.from_bytes(data[:8], "little") if len(data) >= 8 else -1
+            for fd in fds:
+                if pid < 0:
+                    os.close(fd)
+                    continue
+                watched[fd] = pid
+                poller.register(fd, select.POLLIN)
+
+    def _loop(self) -> None:
+        poller = select.poll()
+        poller.register(self._sock.fileno(), select.POLLIN)
+        poller.register(self._stop_r, select.POLLIN)
+        watched: dict[int, int] = {}  # pidfd -> pid
+        stopping = False
+        while True:
+            ready = poller.poll(0 if stopping else None)
+            now = self._now()
+            for fd, _ in ready:
+                if fd == self._sock.fileno():
+                    self._receive(poller, watched)
+                elif fd == self._stop_r:
+                    poller.unregister(fd)
+                    stopping = True
+                elif fd in watched:
+                    self._died.setdefault(watched.pop(fd), now)
+                    poller.unregister(fd)
+                    os.close(fd)
+            if stopping and not ready:
+                break
+        for fd in watched:  # still alive at the end (escaped the run's ending): no time
+            os.close(fd)
+
+    def finish(self) -> dict[int, float]:
+        """Stop watching (every process of the run is gone by now); pid -> died time."""
+        self.close()
+        return dict(self._died)
+
+    def close(self) -> None:
+        if self._stop_w >= 0:
+            os.write(self._stop_w, b"x")
+            self._thread.join(timeout=5)
+            os.close(self._stop_w)
+            os.close(self._stop_r)
+            self._stop_w = -1
+            self._sock.close()
 
 
 def _wait(proc: subprocess.Popen, timeout: float) -> None:
@@ -240,37 +392,50 @@ def run_members(run_id: str) -> list[int]:
     return linux.pids_with_run_id(run_id)
 
 
-# -- from events to an Observation ----------------------------------------------------
-
-
-def _raw_line(t: float, stream: str, line: bytes) -> OutputLine:
-    body = line.rstrip(b"\n").rstrip(b"\r")
+def _raw_line(raw: RawLine) -> OutputLine:
+    body = raw.data.rstrip(b"\n").rstrip(b"\r")
     try:
-        return OutputLine(t=t, pid=None, stream=stream, text=body.decode("utf-8"))
+        return OutputLine(t=raw.t, pid=None, stream=raw.stream, text=body.decode("utf-8"))
     except UnicodeDecodeError:
         import base64
 
         return OutputLine(
-            t=t,
+            t=raw.t,
             pid=None,
-            stream=stream,
+            stream=raw.stream,
             text=body.decode("utf-8", "backslashreplace"),
             b64=base64.b64encode(body).decode("ascii"),
         )
 
 
-def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out, t_end,
-             started_at) -> Observation:  # type: ignore[no-untyped-def]
+def _child_end(
+    died: float | None, left: dict | None, noticed: dict | None
+) -> tuple[float | None, EndSource | None]:
+    """When a child died, from the best evidence there is."""
+    noticed_t = noticed["t"] if noticed else None
+    if died is not None:
+        # Two clocks read by two processes: the parent cannot see it gone before it died.
+        return (min(died, noticed_t) if noticed_t is not None else died), EndSource.DIED
+    if left is not None:
+        return left["t"], EndSource.LEFT
+    if noticed_t is not None:
+        return noticed_t, EndSource.NOTICED
+    return None, None
+
+
+def _observe(
+    script: Path, options: RunOptions, run_id: str, execution: Execution, trace: Trace
+) -> Observation:
     by_ev: dict[str, list[dict]] = {}
-    for e in events:
+    for e in trace.events:
         by_ev.setdefault(e["ev"], []).append(e)
-    main_interp = next((e for e in by_ev.get("interp", []) if e["role"] == "main"), None)
+    main_interp = next((e for e in by_ev.get(ev.INTERP, []) if e["role"] == Role.MAIN), None)
     main_pid = main_interp["pid"] if main_interp else None
 
-    requests = {(e["pid"], e["seq"]): e for e in by_ev.get("start_req", [])}
+    requests = {(e["pid"], e["seq"]): e for e in by_ev.get(ev.START_REQ, [])}
     # Keyed by (pid, when it came up): a pid reused within the run is two processes.
-    boots = trace_read.ByProcess(by_ev.get("boot", []))
-    lefts = trace_read.ByProcess(by_ev.get("left", []))
+    boots = trace_read.ByProcess(by_ev.get(ev.BOOT, []))
+    lefts = trace_read.ByProcess(by_ev.get(ev.LEFT, []))
 
     processes: list[ProcessRecord] = []
     if main_interp and main_pid is not None:
@@ -279,72 +444,83 @@ def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out,
                 pid=main_pid,
                 ppid=main_interp["ppid"],
                 name="MainProcess",
-                role="main",
+                role=Role.MAIN,
                 start_requested_t=0.0,
                 started_t=main_interp["t"],
-                ended_t=t_end,
-                exitcode=exit_code,
+                ended_t=execution.duration_s,
+                exitcode=execution.exit_code,
+                ended_by=EndSource.RUN_END,
             )
         )
     children = {(main_pid, main_interp.get("born"))} if main_interp else set()
-    for ret in by_ev.get("start_ret", []):
+    answered = set()
+    for ret in by_ev.get(ev.START_RET, []):
         child = ret["child"]
+        answered.add((ret["pid"], ret["seq"]))
         req = requests.get((ret["pid"], ret["seq"]), {})
         boot = boots.first(child, born_after=req.get("t"))
         born = boot.get("born") if boot else None
         children.add((child, born))
         left = lefts.of(child, born) if boot else lefts.first(child)
-        reap = trace_read.first_about(by_ev.get("reaped", []), child,
-                                      boot["t"] if boot else req.get("t"))
-        ended = left["t"] if left else (reap["t"] if reap else None)
+        notice = trace_read.first_about(by_ev.get(ev.NOTICED, []), child,
+                                        boot["t"] if boot else req.get("t"))
+        ended, ended_by = _child_end(execution.died.get(child), left, notice)
         processes.append(
             ProcessRecord(
                 pid=child,
                 ppid=boot["ppid"] if boot else None,
                 name=ret["name"],
-                role="child",
+                role=Role.CHILD,
                 daemon=req.get("daemon"),
                 parent_pid=ret["pid"],
                 method=ret.get("method"),
                 start_requested_t=req.get("t"),
                 started_t=boot["t"] if boot else None,
                 ended_t=ended,
-                exitcode=reap["exitcode"] if reap else (left["exitcode"] if left else None),
+                exitcode=notice["exitcode"] if notice else (left["exitcode"] if left else None),
+                noticed_t=notice["t"] if notice else None,
+                ended_by=ended_by,
             )
         )
-    for e in by_ev.get("interp", []):
+    for e in by_ev.get(ev.INTERP, []):
         if (e["pid"], e.get("born")) in children:
             continue
+        role = e["role"]
         processes.append(
             ProcessRecord(
                 pid=e["pid"],
                 ppid=e["ppid"],
-                name=e["role"],
-                role=e["role"] if e["role"] != "spawned" else "interpreter",
+                name=role,
+                role=Role(role) if role in Role.__members__.values() else Role.INTERPRETER,
                 started_t=e["t"],
             )
         )
+    # A start() that made no child raised (its traceback is in the script's stderr).
     failed = [
-        f"start() failed in pid {e['pid']}: {e['error']}" for e in by_ev.get("start_fail", [])
+        f"start() of {e.get('name')} in pid {e['pid']} raised before making a process"
+        for key, e in requests.items()
+        if key not in answered
     ]
 
     output = [
         OutputLine(
             t=e["t"], pid=e["pid"], stream=e["stream"], text=e["text"], b64=e.get("b64")
         )
-        for e in by_ev.get("out", [])
+        for e in by_ev.get(ev.OUT, [])
     ]
-    output += [_raw_line(t, s, b) for t, s, b in raw]
+    output += [_raw_line(r) for r in execution.raw_lines]
     output.sort(key=lambda o: o.t)
 
-    methods = (by_ev.get("methods") or [{}])[0]
-    used = (by_ev.get("main_exit") or [{}])[0].get("method")
-    child_methods = {p.method for p in processes if p.role == "child" and p.method}
-    start_method = used or (child_methods.pop() if len(child_methods) == 1 else None)
-    if start_method is None and options.method == "default":
-        start_method = methods.get("default")
-    elif start_method is None:
-        start_method = options.method
+    methods = (by_ev.get(ev.METHODS) or [{}])[0]
+    used = (by_ev.get(ev.MAIN_EXIT) or [{}])[0].get("method")
+    child_methods = sorted({p.method for p in processes if p.role == Role.CHILD and p.method})
+    run_default = methods.get("default") if options.method == "default" else options.method
+    start_method = used or (child_methods[0] if len(child_methods) == 1 else None)
+    if start_method is None:
+        start_method = run_default
+    chosen = any(m != run_default for m in child_methods) or (
+        used is not None and used != run_default
+    )
     pyinfo = {
         "version": main_interp["version"] if main_interp else platform.python_version(),
         "implementation": main_interp["implementation"]
@@ -362,16 +538,19 @@ def _observe(script, options, run_id, raw, events, errors, exit_code, timed_out,
         available_start_methods=tuple(methods.get("available", available_methods())),
         python=pyinfo,
         platform=where(),
-        exit_code=exit_code,
-        timed_out=timed_out,
-        duration_s=t_end,
+        exit_code=execution.exit_code,
+        timed_out=execution.timed_out,
+        duration_s=execution.duration_s,
         output=tuple(output),
         processes=tuple(processes),
         kit_version=__version__,
         run_id=run_id,
         repeat=options.repeat,
-        started_at=started_at,
-        tracer_errors=tuple(errors + failed),
+        started_at=execution.started_at,
+        tracer_errors=trace.errors + tuple(failed),
+        effective_start_methods=tuple(child_methods),
+        method_chosen_by_script=chosen,
+        survivors=execution.survivors,
     )
 
 

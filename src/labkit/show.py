@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from labkit.claims import Status, Verdict, all_claims
-from labkit.observation import Observation
+from labkit.observation import EndSource, Observation, ProcessRecord
 
 MARK = {
     Status.PASS: ("✓", "green"),
@@ -92,7 +92,9 @@ def summary_line(verdicts: Iterable[Verdict]) -> str:
 def observation_view(o: Observation, max_lines: int = 60) -> Table:
     """One run: who printed what and when, then each process's life."""
     roles = {p.pid: (p.role if p.role != "child" else p.name) for p in o.processes}
-    title = (f"{o.lab} [{o.variant}] under {o.start_method} "
+    how = (f"the script chose {', '.join(o.effective_start_methods) or o.start_method} itself"
+           if o.method_chosen_by_script else f"under {o.start_method}")
+    title = (f"{o.lab} [{o.variant}] {how} "
              f"(requested {o.requested_start_method}) — exit {o.exit_code}, "
              f"{o.duration_s:.2f} s{', TIMED OUT' if o.timed_out else ''}")
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
@@ -121,12 +123,15 @@ def process_view(o: Observation) -> Table:
     def t(x: float | None) -> str:
         return "" if x is None else f"{x:.3f}"
 
+    def ended(p: ProcessRecord) -> str:
+        # Only the parent's noticing known: it died then or before.
+        return ("≤" if p.ended_by == EndSource.NOTICED else "") + t(p.ended_t)
+
     for p in o.processes:
-        lat = (f"{(p.started_t - p.start_requested_t) * 1000:.1f} ms"
-               if p.role == "child" and p.started_t is not None
-               and p.start_requested_t is not None else "")
+        lat = (f"{p.start_latency * 1000:.1f} ms"
+               if p.role == "child" and p.start_latency is not None else "")
         table.add_row(str(p.pid), str(p.ppid or ""), p.role, p.name, p.method or "",
-                      t(p.start_requested_t), t(p.started_t), lat, t(p.ended_t),
+                      t(p.start_requested_t), t(p.started_t), lat, ended(p),
                       "" if p.exitcode is None else str(p.exitcode))
     return table
 
@@ -144,8 +149,7 @@ def compare_table(observations: Sequence[Observation]) -> Table:
         table.add_column(head, overflow="fold", max_width=40)
 
     def latency(o: Observation) -> str:
-        lat = sorted(c.started_t - c.start_requested_t for c in o.children
-                     if c.started_t is not None and c.start_requested_t is not None)
+        lat = sorted(x for c in o.children if (x := c.start_latency) is not None)
         return f"{lat[len(lat) // 2] * 1000:.1f} ms" if lat else "—"
 
     rows = {

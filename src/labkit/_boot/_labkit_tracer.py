@@ -8,6 +8,7 @@ Each process appends to its own ``<pid>.jsonl`` in ``LABKIT_TRACE_DIR``; times a
 
 from __future__ import annotations
 
+import _thread
 import atexit
 import io
 import json
@@ -17,11 +18,15 @@ import sys
 import time
 from json.encoder import encode_basestring_ascii as _quote
 
+import _labkit_events as _ev
+
 _T0 = 0
 _DIR = ""
 _fd = -1
 _fd_pid = -1
+_HIGH_FD = 1019  # where this process's trace file lives, below the usual limit of 1024
 _seq = 0
+_after_fork_hooked = False  # multiprocessing.util will re-trace a child's _children
 _sinks: list[_Sink] = []
 
 
@@ -34,14 +39,37 @@ def emit(ev: str, **fields: object) -> None:
     global _fd, _fd_pid
     pid = os.getpid()
     if pid != _fd_pid:
-        _fd = os.open(
-            os.path.join(_DIR, f"{pid}.jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        _fd = _high(
+            os.open(
+                os.path.join(_DIR, f"{pid}.jsonl"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+            ),
+            inherited=_fd == _HIGH_FD,
         )
         _fd_pid = pid
     fields.setdefault("t", _now())
     fields["ev"] = ev
     fields["pid"] = pid
     os.write(_fd, (_dump(fields) + "\n").encode("ascii"))
+
+
+def _high(fd: int, inherited: bool, target: int = _HIGH_FD) -> int:
+    """Move a descriptor of the kit out of the script's way: by hand the script's own
+    files, pipes and sockets get the lowest numbers (a spawn child's command line
+    shows them)."""
+    if fd >= target:
+        return fd
+    if not inherited:  # a fork child replaces its parent's copy; else never clobber
+        try:
+            os.fstat(target)
+            return fd  # taken by the script itself
+        except OSError:
+            pass
+    try:
+        os.dup2(fd, target, inheritable=False)
+    except OSError:  # a descriptor limit below it
+        return fd
+    os.close(fd)
+    return target
 
 
 def _dump(fields: dict) -> str:
@@ -60,45 +88,60 @@ def _dump(fields: dict) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
-class _Sink(io.RawIOBase):
-    """The bytes under sys.stdout/sys.stderr: every complete line becomes an event."""
+class _Sink(io.BufferedIOBase):
+    """The bytes under sys.stdout/sys.stderr: every complete line becomes an event.
+
+    The text layer above it writes through, so a line is stamped when the script wrote
+    its first bytes (``print(..., end='')``), not when its newline came.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__()
         self.stream = stream
         self.pending = bytearray()
+        self.pending_t = 0.0
 
     def writable(self) -> bool:
         return True
 
+    @property
+    def raw(self) -> _Sink:  # some scripts reach for sys.stdout.buffer.raw
+        return self
+
     def write(self, b) -> int:  # type: ignore[override]
         data = bytes(b)
+        if not data:
+            return 0
+        if not self.pending:
+            self.pending_t = _now()
         self.pending += data
         while True:
             cut = self.pending.find(b"\n")
             if cut < 0:
                 break
-            self._line(bytes(self.pending[:cut]))
+            self._line(bytes(self.pending[:cut]), self.pending_t)
             del self.pending[: cut + 1]
+            self.pending_t = _now()
         return len(data)
 
     def drain(self) -> None:
         """Emit a last line that had no newline (called when the process ends)."""
         if self.pending:
-            self._line(bytes(self.pending))
+            self._line(bytes(self.pending), self.pending_t)
             self.pending.clear()
 
-    def _line(self, raw: bytes) -> None:
+    def _line(self, raw: bytes, t: float) -> None:
         if raw.endswith(b"\r"):
             raw = raw[:-1]
         try:
-            emit("out", stream=self.stream, text=raw.decode("utf-8"))
+            emit(_ev.OUT, t=t, stream=self.stream, text=raw.decode("utf-8"))
         except UnicodeDecodeError:
             import base64  # only here: most runs never need it
 
             # Keep what is not UTF-8: readable escapes plus the exact bytes.
             emit(
-                "out",
+                _ev.OUT,
+                t=t,
                 stream=self.stream,
                 text=raw.decode("utf-8", "backslashreplace"),
                 b64=base64.b64encode(raw).decode("ascii"),
@@ -139,11 +182,12 @@ def _capture(name: str, fd: int, role: str) -> None:
     sink = _Sink(name)
     _sinks.append(sink)
     wrapper = io.TextIOWrapper(
-        io.BufferedWriter(sink),
+        sink,
         encoding=getattr(orig, "encoding", None) or "utf-8",
         errors=getattr(orig, "errors", None) or "strict",
         newline="\n",
         line_buffering=True,
+        write_through=True,
     )
     setattr(sys, name, wrapper)
 
@@ -181,61 +225,161 @@ def _role() -> str:
 
 
 def _patch_multiprocessing() -> None:
+    """Record starts, boots, exits without a frame of ours in any traceback.
+
+    Process.start() itself stays the stdlib's: its call to ``process._cleanup()`` (before
+    the child is made) stamps the request; ``process._children.add()`` (after) stamps the
+    child. A start that raised has a request without a child. A ``returncode`` property on
+    the Popen classes sees when the parent first learns the exit code.
+    """
     from multiprocessing import process
 
-    base = process.BaseProcess
-    orig_start = base.start
-    orig_bootstrap = base._bootstrap  # type: ignore[attr-defined]
+    getframe = sys._getframe
+    get_ident = _thread.get_ident
+    start_code = process.BaseProcess.start.__code__
+    orig_cleanup = process._cleanup  # type: ignore[attr-defined]
+    orig_bootstrap = process.BaseProcess._bootstrap  # type: ignore[attr-defined]
+    pending: dict[int, int] = {}  # thread -> seq of the start() it is in
+    traced_popen: set[type] = set()
 
-    def start(self):  # type: ignore[no-untyped-def]
+    def requested(proc) -> None:  # type: ignore[no-untyped-def]
         global _seq
         _seq += 1
-        seq = _seq
-        emit("start_req", seq=seq, name=self.name, daemon=bool(self.daemon))
-        try:
-            orig_start(self)
-        except BaseException as exc:
-            emit("start_fail", seq=seq, name=self.name, error=f"{type(exc).__name__}: {exc}")
-            raise
-        popen = self._popen
+        pending[get_ident()] = _seq
         emit(
-            "start_ret",
-            seq=seq,
-            child=self.pid,
-            name=self.name,
+            _ev.START_REQ,
+            seq=_seq,
+            name=getattr(proc, "name", None),
+            daemon=bool(getattr(proc, "daemon", False)),
+        )
+
+    def made(proc) -> None:  # type: ignore[no-untyped-def]
+        popen = proc._popen
+        cls = type(popen)
+        if cls not in traced_popen:
+            traced_popen.add(cls)
+            _trace_returncode(cls)
+        emit(
+            _ev.START_RET,
+            seq=pending.pop(get_ident(), 0),
+            child=popen.pid,
+            name=proc.name,
             method=getattr(popen, "method", None),
         )
-        _watch_exit(popen)
+        _watch_exit(popen.pid)
+
+    def _cleanup() -> None:
+        frame = getframe(1)
+        if frame.f_code is start_code:
+            requested(frame.f_locals.get("self"))
+        orig_cleanup()
+
+    class _Children(set):
+        """process._children: start() adds each child it made, right after making it."""
+
+        __slots__ = ()
+
+        def add(self, proc) -> None:  # type: ignore[no-untyped-def, override]
+            set.add(self, proc)
+            if getframe(1).f_code is start_code:
+                made(proc)
 
     def _bootstrap(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        emit("boot", name=self.name, daemon=bool(self.daemon), ppid=os.getppid())
+        # The stdlib's _bootstrap catches and prints everything the child raises, so no
+        # traceback ever passes through this frame.
+        global _after_fork_hooked
+        emit(_ev.BOOT, name=self.name, daemon=bool(self.daemon), ppid=os.getppid())
+        if not _after_fork_hooked:
+            # Here, not at install: multiprocessing.util costs every interpreter's start
+            # (threading, weakref), and only a child's bootstrap needs it (it imports it).
+            from multiprocessing import util
+
+            _after_fork_hooked = True
+            util.register_after_fork(_Children, _children_again)
         code = orig_bootstrap(self, *args, **kwargs)
         _drain()
-        emit("left", exitcode=code)
+        emit(_ev.LEFT, exitcode=code)
         return code
 
-    base.start = start  # type: ignore[method-assign]
-    base._bootstrap = _bootstrap  # type: ignore[attr-defined]
+    def _children_again(_: object) -> None:
+        # A child's bootstrap starts it with a plain empty set: trace its own children.
+        process._children = _Children()  # type: ignore[attr-defined]
+
+    process._children = _Children(process._children)  # type: ignore[attr-defined]
+    process.BaseProcess._bootstrap = _bootstrap  # type: ignore[attr-defined]
+    if {"_cleanup", "_children"} <= set(start_code.co_names):
+        process._cleanup = _cleanup  # type: ignore[attr-defined]
+        return
+    # A release whose start() no longer calls both (3.11-3.13 do): wrap start() itself,
+    # at the price of a frame in a traceback that passes through it.
+    orig_start = process.BaseProcess.start
+
+    def start(self):  # type: ignore[no-untyped-def]
+        requested(self)
+        orig_start(self)
+        if self not in process._children:  # type: ignore[attr-defined]
+            made(self)
+
+    process.BaseProcess.start = start  # type: ignore[method-assign]
 
 
-def _watch_exit(popen) -> None:  # type: ignore[no-untyped-def]
-    """Record once when the parent first sees the child's exit code (poll or wait)."""
-    child = popen.pid
-    seen: list[int] = []
+def _trace_returncode(cls: type) -> None:
+    """Emit once when a Popen first learns its child's exit code (poll, wait, join)."""
+    for klass in cls.__mro__:
+        if isinstance(klass.__dict__.get("returncode"), property):
+            return  # a base class already traced
 
-    def wrap(orig):  # type: ignore[no-untyped-def]
-        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
-            code = orig(*args, **kwargs)
-            if code is not None and not seen:
-                seen.append(code)
-                emit("reaped", child=child, exitcode=code)
-            return code
+    def get(self):  # type: ignore[no-untyped-def]
+        return self.__dict__.get("returncode")
 
-        return call
+    def put(self, code) -> None:  # type: ignore[no-untyped-def]
+        d = self.__dict__
+        if code is not None and d.get("returncode") is None:
+            try:
+                emit(_ev.NOTICED, child=getattr(self, "pid", None), exitcode=code)
+            except OSError:
+                pass
+        d["returncode"] = code
 
-    for meth in ("poll", "wait"):
-        if hasattr(popen, meth):
-            setattr(popen, meth, wrap(getattr(popen, meth)))
+    cls.returncode = property(get, put)  # type: ignore[attr-defined]
+
+
+_exit_sock = None
+
+
+def _watch_exit(pid: int) -> None:
+    """Hand the runner a pidfd of the new child: it stamps the moment the child dies.
+
+    The watching happens outside the run (no thread in the script's processes, which
+    would change what fork() does and warns about); Linux only, else the parent's
+    noticing is the end time known.
+    """
+    path = os.environ.get(_ev.EXIT_SOCKET_ENV)
+    if not path or not hasattr(os, "pidfd_open"):
+        return
+    try:
+        fd = os.pidfd_open(pid)
+    except OSError:
+        return  # already reaped (a fork server's child that ended at once)
+    try:
+        import _socket
+
+        global _exit_sock
+        if _exit_sock is None:  # one per process tree (fork children share it), kept high
+            sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
+            high = _high(sock.detach(), False, _HIGH_FD - 1)
+            _exit_sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM, 0, high)
+            _exit_sock.settimeout(1.0)
+        _exit_sock.sendmsg(
+            [pid.to_bytes(8, "little")],
+            [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fd.to_bytes(4, sys.byteorder))],
+            0,
+            path,
+        )
+    except OSError:
+        pass  # the runner is gone or busy: the noticed time remains
+    finally:
+        os.close(fd)
 
 
 def _main_setup() -> None:
@@ -245,16 +389,19 @@ def _main_setup() -> None:
 
     default = getattr(context._default_context, "_default_context", None)
     emit(
-        "methods",
+        _ev.METHODS,
         default=getattr(default, "_name", None),
         available=multiprocessing.get_all_start_methods(),
     )
     method = os.environ.get("LABKIT_START_METHOD", "default")
     if method != "default":
-        multiprocessing.set_start_method(method)
+        # The requested method becomes the default, not a fixed choice: the script's own
+        # set_start_method(), force=True or get_context() then behave as by hand.
+        chosen = context._default_context.get_context(method)
+        context._default_context._default_context = chosen  # type: ignore[attr-defined]
 
     def at_exit() -> None:
-        emit("main_exit", method=multiprocessing.get_start_method(allow_none=True))
+        emit(_ev.MAIN_EXIT, method=multiprocessing.get_start_method(allow_none=True))
 
     atexit.register(at_exit)
 
@@ -268,7 +415,7 @@ def install() -> None:
     # has terminated daemons and joined children, whose last words it then keeps.
     atexit.register(_drain)
     emit(
-        "interp",
+        _ev.INTERP,
         role=role,
         ppid=os.getppid(),
         executable=sys.executable,

@@ -34,11 +34,7 @@ def effective_method(o: Observation, method: str) -> str:
 
 def latencies(o: Observation) -> list[float]:
     """Seconds from start() called to the child's bootstrap, in the order of starts."""
-    return [
-        p.started_t - p.start_requested_t
-        for p in o.children
-        if p.started_t is not None and p.start_requested_t is not None
-    ]
+    return [lat for p in o.children if (lat := p.start_latency) is not None]
 
 
 def median(xs: list[float]) -> float:

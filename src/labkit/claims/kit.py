@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from labkit.claims import Claim, Evidence, Need, Outcome, Why, expect, fail, not_applicable
+from labkit.claims import Claim, Evidence, Need, Outcome, expect, fail
 from labkit.claims._facts import (
     count,
     effective_method,
@@ -20,6 +20,20 @@ from labkit.observation import Observation
 ALL = ("fork", "spawn", "forkserver")
 WITH_DEFAULT = ALL + ("default",)
 BOOTSTRAP = "bootstrapping phase"
+
+
+def _release(o: Observation) -> tuple[int, int, int]:
+    """CPython's x.y.z from the Observation ("3.15.0a2" -> (3, 15, 0))."""
+    parts = [re.match(r"\d+", x) for x in o.python.get("version", "0.0.0").split(".")[:3]]
+    nums = [int(m.group()) if m else 0 for m in parts] + [0, 0, 0]
+    return nums[0], nums[1], nums[2]
+
+
+def preloads_main(o: Observation) -> bool:
+    """The fork server imports the main module itself before forking children from
+    3.13.8 and 3.14.1 on (gh-126631); no release before did."""
+    release = _release(o)
+    return release >= (3, 14, 1) or (3, 13, 8) <= release < (3, 14, 0)
 
 
 # -- 10 the __main__ guard ----------------------------------------------------------
@@ -68,7 +82,11 @@ def module_code_runs(ev: Evidence, method: str) -> Outcome:
         raise expect(n == 1, value)
     if method == "spawn":
         raise expect(n == 1 + kids and mp_main == kids, value)
-    raise expect(n >= 2 and mp_main >= 1, value, "forkserver: count depends on the release")
+    if preloads_main(o):
+        raise expect(n == 2 and mp_main == 1, value,
+                     "the fork server preloads it once (3.13.8+, 3.14.1+: gh-126631)")
+    raise expect(n == 1 + kids and mp_main == kids, value,
+                 "no preload before 3.13.8 / 3.14.1: each child imports it, like spawn")
 
 
 # -- 12 globals set in main ---------------------------------------------------------
@@ -152,8 +170,11 @@ def global_lock(ev: Evidence, method: str) -> Outcome:
         raise expect(n == 800, value, "the child inherits the very lock")
     if method == "spawn":
         raise expect(n < 800, value, "each child re-imports the module and makes its own lock")
-    raise not_applicable(Why.RELEASE_DEPENDENT, "forkserver: 3.14.8 protects among children, "
-                         "older releases do not; observed " + value, value)
+    if preloads_main(o):
+        raise expect(n == 800, value, "the children share the lock the fork server made when "
+                     "it preloaded the module (3.13.8+, 3.14.1+: gh-126631)")
+    raise expect(n < 800, value, "no preload before 3.13.8 / 3.14.1: each child makes its "
+                 "own lock, like spawn")
 
 
 def passed_lock(ev: Evidence, method: str) -> Outcome:
@@ -165,9 +186,13 @@ def passed_lock(ev: Evidence, method: str) -> Outcome:
 
 
 def expected_default(system: str, version: tuple[int, int]) -> str:
-    if system == "Linux":
-        return "forkserver" if version >= (3, 14) else "fork"
-    return "spawn"  # macOS since 3.8, Windows always
+    """CPython's default start method (multiprocessing/context.py) by platform.system()."""
+    if system == "Windows":
+        return "spawn"  # the only method there
+    if system == "Darwin":
+        return "spawn" if version >= (3, 8) else "fork"  # bpo-33725
+    # Every other POSIX system: fork until 3.13, forkserver from 3.14 (gh-84559).
+    return "forkserver" if version >= (3, 14) else "fork"
 
 
 def default_method(ev: Evidence, method: str) -> Outcome:
@@ -176,6 +201,15 @@ def default_method(ev: Evidence, method: str) -> Outcome:
     want = expected_default(o.platform.get("system") or "", py_version(o))
     raise expect(shown == want, f"{shown} (expected {want} on {o.platform.get('system')} "
                                 f"{o.python.get('version')})")
+
+
+def default_listed_first(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("16", "base", method)
+    listed = line(o, "all start methods:").text.split(":", 1)[1].strip()
+    names = re.findall(r"'(\w+)'", listed)
+    want = expected_default(o.platform.get("system") or "", py_version(o))
+    raise expect(bool(names) and names[0] == want, f"{listed} (default {want})",
+                 "get_all_start_methods() lists the platform's default first")
 
 
 # -- 17 joining a process whose queue data is unread --------------------------------
@@ -200,7 +234,8 @@ CLAIMS: tuple[Claim, ...] = (
           needs=(Need("10", "pool"),)),
     Claim("kit.reimport.module_code", "11", "kit",
           "Module-level code runs once under fork, once more per child under spawn "
-          "(as __mp_main__).", module_code_runs),
+          "(as __mp_main__); under forkserver once more in the fork server where it preloads "
+          "the main module (3.13.8+, 3.14.1+), else once more per child.", module_code_runs),
     Claim("kit.globals.set_in_main", "12", "kit",
           "A global set in the __main__ block before start() is seen by a fork child; "
           "spawn and forkserver children see the module's original.", globals_seen),
@@ -219,13 +254,19 @@ CLAIMS: tuple[Claim, ...] = (
           against_interpreter, methods=("fork", "spawn")),
     Claim("kit.lock.global", "15", "kit",
           "A module-global Lock protects under fork and nothing under spawn; under "
-          "forkserver it depends on the release.", global_lock),
+          "forkserver it protects where the fork server preloads the main module (3.13.8+, "
+          "3.14.1+) and nothing before.", global_lock),
     Claim("kit.lock.passed", "15", "kit",
           "A Lock passed as an argument protects under every method.", passed_lock,
           needs=(Need("15", "passed"),)),
     Claim("kit.default.method", "16", "kit",
-          "The default start method is fork on Linux before 3.14, forkserver on Linux from "
-          "3.14, spawn on macOS and Windows.", default_method, methods=("default",)),
+          "The default start method is spawn on Windows and macOS (3.8+); on every other "
+          "POSIX system fork before 3.14 and forkserver from 3.14.", default_method,
+          methods=("default",)),
+    Claim("kit.default.listed_first", "16", "kit",
+          "get_all_start_methods() lists the platform's default first (3.8-3.13 by a fixed "
+          "order per platform, 3.14+ computed), whichever method the run uses.",
+          default_listed_first, methods=WITH_DEFAULT),
     Claim("kit.queue.join_deadlock", "17", "kit",
           "A child that put 1 MB on a queue cannot exit until it is read: join(timeout=3) "
           "returns with the child alive.", queue_join_deadlock),

@@ -17,7 +17,7 @@ from labkit.claims import (
     race,
 )
 from labkit.claims._facts import count, latencies, line, median, ms, number_after
-from labkit.observation import Observation
+from labkit.observation import Observation, OutputLine
 
 POSIX = ("Linux", "Darwin")
 
@@ -28,6 +28,12 @@ def _order(o: Observation, first: str, then: str) -> bool | None:
     if a is None or b is None:
         return None
     return a.t < b.t
+
+
+def _exception_line(o: Observation, name: str) -> OutputLine | None:
+    """The traceback's last line naming ``name`` (e.g. "queue.Full"), not an echoed source
+    line that merely mentions it."""
+    return next((x for x in o.lines("stderr") if x.text.strip().startswith(name)), None)
 
 
 # -- 01 start a process -------------------------------------------------------------
@@ -60,6 +66,19 @@ def subclass_runs_elsewhere(ev: Evidence, method: str) -> Outcome:
     kids = {p.pid: p for p in o.children}
     ok = main is not None and ln.pid != main.pid and ln.pid in kids and kids[ln.pid].name == "进程1"
     raise expect(ok, f"run() in pid {ln.pid}, main {main.pid if main else '?'}")
+
+
+def run_in_parent(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("01", "run", method)
+    running, done = line(o, "1、进程1 is running"), line(o, "2、进程1 is done")
+    main_line = line(o, "3、主")
+    main = o.main
+    in_main = main is not None and running.pid == main.pid == main_line.pid
+    serial = done.t < main_line.t
+    value = (f"run() in pid {running.pid}, main {main.pid if main else '?'}, "
+             f"{len(o.children)} children, '3、主' after '2、进程1 is done': {serial}")
+    raise expect(in_main and serial and not o.children, value,
+                 "p.run() is a plain call in the parent; only start() makes a process")
 
 
 # -- 02 memory isolation --------------------------------------------------------------
@@ -133,6 +152,18 @@ def join_spawn_costlier(ev: Evidence, method: str) -> Outcome:
     raise expect(ratio >= 2.0, f"{ms(mine)} vs fork {ms(fork)} (×{ratio:.1f})")
 
 
+def join_serial_sum(ev: Evidence, method: str) -> Outcome:
+    serial = _join_total(ev.one("03", "serial", method))
+    concurrent = _join_total(ev.one("03", "base", method))
+    o = ev.one("03", "serial", method)
+    one_at_a_time = _order(o, "2、1 is done", "1、2 is running")
+    ratio = serial / concurrent
+    value = f"one at a time {serial:.2f} s vs all started first {concurrent:.2f} s (×{ratio:.1f})"
+    # The sum of the sleeps is 6 s; 1.5× the concurrent total is a generous floor (≈2×).
+    ok = serial >= 6.0 and ratio >= 1.5 and one_at_a_time is True
+    raise expect(ok, value, "start() makes them concurrent; join() right after it waits")
+
+
 # -- 04 terminate -------------------------------------------------------------------
 
 
@@ -188,6 +219,8 @@ def daemon_dies_with_main(ev: Evidence, method: str) -> Outcome:
 
 def daemon_123(ev: Evidence, method: str) -> Outcome:
     runs = ev.runs("05", "main_ends", method)
+    for o in runs:
+        line(o, "main____")  # a run without main's line is broken, not a sample of the race
     printed = sum(o.has_text("123", "stdout") for o in runs)
     value = f"123 printed in {printed}/{len(runs)}"
     if method != "spawn":
@@ -200,6 +233,45 @@ def non_daemon_finishes(ev: Evidence, method: str) -> Outcome:
     runs = ev.runs("05", "main_ends", method)
     ok = [o.has_text("456") and o.has_text("end456") and o.has_text("main____") for o in runs]
     raise expect(all(ok), f"456/end456 in {sum(ok)}/{len(runs)}")
+
+
+def daemon_123_after_main(ev: Evidence, method: str) -> Outcome:
+    runs = ev.runs("05", "main_ends", method)
+    for o in runs:
+        line(o, "main____")  # a run without main's line is broken, not evidence
+    after = sum(_order(o, "main____", "123") is True for o in runs)
+    value = f"123 after 'main____' in {after}/{len(runs)} runs"
+    if method == "spawn":
+        raise expect(after == 0, value, "a spawn daemon is terminated before it reaches foo()")
+    raise race(value, f"under {method}: daemons are killed by the exit handler, after "
+                      "main's code ends, not when 'main____' prints")
+
+
+def daemon_lives_while_main_runs(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("05", "after_print", method)
+    line(o, "main____")
+    printed = o.has_text("123", "stdout")
+    end_after = _order(o, "main____", "end")
+    # 123 itself may beat 'main____' under fork (the daemon runs within a millisecond);
+    # its 'end', a second later, cannot: the daemon lives on after 'main____'.
+    value = (f"123 printed: {printed} (after 'main____': {_order(o, 'main____', '123')}), "
+             f"'end' after 'main____': {end_after}")
+    raise expect(printed and end_after is True, value,
+                 "main's code still runs 2 s after 'main____': the daemon lives on")
+
+
+def daemon_after_start(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("05", "after_start", method)
+    err = _exception_line(o, "AssertionError")
+    main = o.main
+    child = o.children[0] if o.children else None
+    said = err is not None and "process has already started" in err.text
+    in_main = err is not None and main is not None and err.pid in (main.pid, None)
+    finished = o.has_text("lqx is end", "stdout") and child is not None and child.exitcode == 0
+    ok = said and in_main and o.exit_code == 1 and not o.has_text("主进程", "stdout") and finished
+    raise expect(ok, f"{err.text.strip() if err else 'no AssertionError'}, main exit "
+                     f"{o.exit_code}, child finished: {finished}",
+                 "setting daemon after start() fails in main; the child runs on")
 
 
 # -- 06 mutex -----------------------------------------------------------------------
@@ -217,6 +289,18 @@ def oversold_without_lock(ev: Evidence, method: str) -> Outcome:
     raise expect(sold > 1, f"{sold} sold of 1 ticket")
 
 
+def lock_held_after_error(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("06", "no_finally", method)
+    errors = [x for x in o.lines("stderr") if x.text.startswith("ConnectionError")]
+    looked, sold = count(o, "查看余票为1"), count(o, "购票成功")
+    value = (f"{len(errors)} error, {sold} sold, {looked}/10 saw the ticket, "
+             f"timed out: {o.timed_out}")
+    # Every buyer looked (before the Lock); the one who took it raised; the rest wait for
+    # ever in acquire(), so only the watchdog ends the run.
+    raise expect(len(errors) == 1 and sold == 0 and looked == 10 and o.timed_out, value,
+                 "release() is never reached: the Lock stays taken")
+
+
 # -- 07 queue -----------------------------------------------------------------------
 
 
@@ -229,7 +313,7 @@ def fifo(ev: Evidence, method: str) -> Outcome:
 def empty_after_timeout(ev: Evidence, method: str) -> Outcome:
     o = ev.one("07", "base", method)
     last = line(o, "{'count': 3}", "stdout")
-    err = o.first_line("Empty", "stderr")
+    err = _exception_line(o, "_queue.Empty") or _exception_line(o, "queue.Empty")
     if err is None:
         raise expect(False, "no queue.Empty")
     waited = err.t - last.t
@@ -239,9 +323,42 @@ def empty_after_timeout(ev: Evidence, method: str) -> Outcome:
 
 def full_raises(ev: Evidence, method: str) -> Outcome:
     o = ev.one("07", "full", method)
-    err = o.first_line("Full", "stderr")
-    value = f"{err.text.strip().split(':')[0]}, exit {o.exit_code}" if err else "no queue.Full"
+    err = _exception_line(o, "queue.Full")
+    value = f"{err.text.strip()}, exit {o.exit_code}" if err else "no queue.Full"
     raise expect(err is not None and o.exit_code != 0, value, err.text if err else "")
+
+
+def put_blocks(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("07", "put_block", method)
+    printed = o.texts("stdout")
+    raise expect(o.timed_out and not printed,
+                 f"timed out: {o.timed_out} after {o.duration_s:.1f} s, printed {len(printed)} "
+                 "lines", "put() on a full Queue(3) waits for a free slot for ever")
+
+
+def put_timeout_full(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("07", "put_timeout", method)
+    err = _exception_line(o, "queue.Full")
+    if err is None:
+        raise expect(False, "no queue.Full")
+    began = o.main.started_t if o.main and o.main.started_t is not None else 0.0
+    waited = err.t - began
+    ok = 2.9 <= waited < 30 and o.exit_code == 1 and not o.texts("stdout")
+    raise expect(ok, f"queue.Full after {waited:.2f} s, exit {o.exit_code}",
+                 "put(block=True, timeout=3) on a full queue")
+
+
+def get_nowait_empty(ev: Evidence, method: str) -> Outcome:
+    o = ev.one("07", "get_nowait", method)
+    got = o.texts()[:3]
+    last = line(o, "{'count': 3}", "stdout")
+    err = _exception_line(o, "_queue.Empty") or _exception_line(o, "queue.Empty")
+    if err is None:
+        raise expect(False, f"got {got}, no queue.Empty")
+    waited = err.t - last.t
+    # "At once": far below the 3 s of get(timeout=3); 1 s leaves room for a busy machine.
+    ok = got == ["first", "2", "{'count': 3}"] and 0 <= waited < 1.0 and o.exit_code == 1
+    raise expect(ok, f"queue.Empty {waited:.2f} s after the third value", err.text.strip())
 
 
 # -- 08 producer–consumer with sentinels --------------------------------------------
@@ -308,6 +425,10 @@ CLAIMS: tuple[Claim, ...] = (
           "The subclass's run() runs in another process, named by the subclass.",
           subclass_runs_elsewhere,
           needs=(Need("01", "subclass"),)),
+    Claim("seed.start.run_in_parent", "01", "p.start()  #相等于p.run（），执行自定义进程的方法",
+          "Calling p.run() instead of p.start() runs run() in the parent's own pid, "
+          "synchronously, and starts no process: start() and run() are not the same.",
+          run_in_parent, needs=(Need("01", "run"),)),
     Claim("seed.isolation.n", "02", "使用pid验证进程和进程之间数据是相互隔离的",
           "The child sets its own n (0); the parent keeps 100.", isolated_n),
     Claim("seed.isolation.is_alive", "02", "判断p这个进程是否存活",
@@ -316,12 +437,17 @@ CLAIMS: tuple[Claim, ...] = (
           "The child's printed ppid is the parent's pid under fork and spawn, and not under "
           "forkserver (there it is the fork server).", printed_ppid),
     Claim("seed.join.concurrent", "03", "使用join方法实现并发执行",
-          "The total is about the longest sleep (3 s), not the sum (6 s).", join_concurrent),
+          "start() makes the three children run at once and join() only waits for them: "
+          "the total is about the longest sleep (3 s), not the sum (6 s).", join_concurrent),
     Claim("seed.join.start_cost", "03", "3.3秒，由此可以看到起一个进程是需要耗时的",
           "Starting processes costs time: the total exceeds the longest sleep.", join_start_cost),
     Claim("seed.join.spawn_costlier", "03", "起进程是需要耗时间的，并且很长",
           "A start costs at least twice as much under spawn as under fork (same run).",
           join_spawn_costlier, methods=("spawn",), needs=(Need("03"), Need("03", method="fork"))),
+    Claim("seed.join.serial", "03", "使用join方法实现并发执行",
+          "With join() right after each start() the children run one at a time: the total "
+          "is about the sum of the sleeps (6 s), about twice the total when all are started "
+          "first (same run).", join_serial_sum, needs=(Need("03", "serial"), Need("03"))),
     Claim("seed.terminate.not_dead_at_once", "04", "杀死子进程，这个是需要时间的",
           "Right after terminate() the child is still alive (POSIX).", not_dead_at_once,
           needs=(Need("04", "now", repeats=3),)),
@@ -344,11 +470,29 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("seed.daemon.non_daemon_finishes", "05", "主进程需要等待非守护进程死掉后把pid给回收掉",
           "The non-daemon's '456' and 'end456' always print.", non_daemon_finishes,
           needs=(Need("05", "main_ends", repeats=3),)),
+    Claim("seed.daemon.123_after_main", "05", "只要main__出现，123就不会出现了",
+          "In the tutorial's script 123 can still print after 'main____' (the daemon is "
+          "killed by the exit handler after main's code ends): never under spawn, a race "
+          "under fork and forkserver whose frequency is reported.", daemon_123_after_main,
+          needs=(Need("05", "main_ends", repeats=3),)),
+    Claim("seed.daemon.lives_while_main_runs", "05", "只要main__出现，123就不会出现了",
+          "When main's code goes on 2 s after 'main____', the daemon prints 123 and, a "
+          "second later, 'end' after 'main____' under every method: it dies when main's "
+          "code ends, not when 'main____' appears.", daemon_lives_while_main_runs,
+          needs=(Need("05", "after_print"),)),
+    Claim("seed.daemon.set_after_start", "05", "守护进程开启必须在开启进程之前",
+          "Setting daemon after start() raises AssertionError 'process has already started' "
+          "in main (exit code 1); the child, started as a non-daemon, still runs to its end.",
+          daemon_after_start, needs=(Need("05", "after_start"),)),
     Claim("seed.mutex.never_oversold", "06", "使用互斥锁把并发改为串行……保证数据的安全性",
           "With the Lock passed in, one ticket is sold once.", never_oversold),
     Claim("seed.mutex.oversold_without_lock", "06", "如果并发执行，会导致数据文件修改紊乱的问题",
           "Without the Lock, one ticket is sold more than once.", oversold_without_lock,
           needs=(Need("06", "nolock"),)),
+    Claim("seed.mutex.held_after_error", "06", "一个进程一个进程的去修改数据文件",
+          "With acquire()/release() and no try/finally, an error while holding the Lock "
+          "leaves it taken: the other nine buyers wait for ever and the watchdog ends the "
+          "run.", lock_held_after_error, needs=(Need("06", "no_finally"),)),
     Claim("seed.queue.fifo", "07", "从队列中取出一个值",
           "Items come out in the order they went in.", fifo),
     Claim("seed.queue.empty_timeout", "07", "发生阻塞的时候等待3秒主动抛出一个异常queue.Empty",
@@ -357,6 +501,15 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("seed.queue.full", "07", "发生阻塞的时候主动抛出一个异常queue.Full",
           "put_nowait() on a full Queue(3) raises queue.Full.", full_raises,
           needs=(Need("07", "full"),)),
+    Claim("seed.queue.put_blocks", "07", "如果添加值的个数超出队列长度，会发生队列阻塞",
+          "put() on a full Queue(3) blocks for ever: nothing after it runs, the watchdog ends "
+          "the run.", put_blocks, needs=(Need("07", "put_block"),)),
+    Claim("seed.queue.put_timeout", "07", "发生阻塞的时候等待3秒主动抛出一个异常queue.Full",
+          "put(block=True, timeout=3) on a full queue raises queue.Full after about 3 s.",
+          put_timeout_full, needs=(Need("07", "put_timeout"),)),
+    Claim("seed.queue.get_nowait", "07", "如果队列为空，会主动抛出一个异常 queue.Empty",
+          "get(block=False) on an empty queue raises queue.Empty at once (well under 1 s).",
+          get_nowait_empty, needs=(Need("07", "get_nowait"),)),
     Claim("seed.pc.each_once", "08", "生产多少消费多少",
           "Every item produced is consumed exactly once.", each_consumed_once),
     Claim("seed.pc.consumers_stop", "08", "当消费者取到空的时候，break掉循环",

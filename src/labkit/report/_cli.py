@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The report's arguments, for a ``report`` subparser in ``labkit.cli``."""
     parser.add_argument(
         "paths",
-        nargs="+",
+        nargs="*",  # none: --grades / --predictions instead
         metavar="PATH",
         help="folders, Observation .json files or artifact .zip files",
     )
@@ -69,6 +69,8 @@ def summary(report: Report) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed arguments ask. Exit 0: the report was made (claims may fail)."""
+    if not args.paths:
+        raise UsageError("give the PATHs of Observations (or --grades / --predictions)")
     md = str(args.md) if getattr(args, "md", None) is not None else None
     html = str(args.html) if getattr(args, "html", None) is not None else None
     report = build(args.paths)

@@ -258,11 +258,7 @@ def _environments(observations: list[Observation]) -> list[Environment]:
 
 def child_latencies(o: Observation) -> list[float]:
     """Seconds from start() to the child's bootstrap, in the order of starts."""
-    return [
-        p.started_t - p.start_requested_t
-        for p in o.children
-        if p.started_t is not None and p.start_requested_t is not None
-    ]
+    return [lat for p in o.children if (lat := p.start_latency) is not None]
 
 
 _INTERPRETER = re.compile(r"bare interpreter start:\s*([0-9.]+)\s*ms")

@@ -160,8 +160,8 @@ def _proc_tip(p: ProcessRecord) -> str:
         parts.append(f"start() at {fmt_seconds(p.start_requested_t)}")
     if p.started_t is not None:
         parts.append(f"running at {fmt_seconds(p.started_t)}")
-        if p.start_requested_t is not None:
-            parts.append(f"start latency {fmt_ms(p.started_t - p.start_requested_t)}")
+        if p.start_latency is not None:
+            parts.append(f"start latency {fmt_ms(p.start_latency)}")
     if p.ended_t is not None:
         parts.append(f"ended at {fmt_seconds(p.ended_t)}")
     if p.exitcode is not None:

@@ -1,0 +1,143 @@
+"""``labkit classroom init DIR``: a GitHub Classroom template repository.
+
+It writes ``.github/workflows/classroom.yml`` (a job per OS: ubuntu, macos, windows;
+one step per exercise with Classroom's command grader and the exercise's max score,
+then Classroom's reporter; the grade JSONs are kept as an artifact for
+``labkit report --grades``), the starters as ``<exercise>.py`` and a short README
+for students."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from labkit.errors import UsageError
+from labkit.grade import exercises
+from labkit.grade._lang import pick
+
+OSES = ("ubuntu-latest", "macos-latest", "windows-latest")
+GRADER = "classroom-resources/autograding-command-grader@v1"
+REPORTER = "classroom-resources/autograding-grading-reporter@v1"
+WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def command(exercise_id: str) -> str:
+    return f"labkit grade {exercise_id} {exercise_id}.py --json grades/{exercise_id}.json"
+
+
+def workflow(chosen: list[exercises.Exercise], kit: str, python: str) -> str:
+    steps = []
+    for x in chosen:
+        minutes = max(1, int(x.timeout * 4 * 3 // 60) + 1)  # four runs, slow runners
+        steps.append(f"""      - name: {x.id}
+        id: {x.id}
+        uses: {GRADER}
+        with:
+          test-name: {_q(x.id)}
+          setup-command: ""
+          command: {_q(command(x.id))}
+          timeout: {minutes}
+          max-score: {x.score}
+""")
+    env = "".join(f"          {x.id.upper()}_RESULTS: \"${{{{ steps.{x.id}.outputs.result }}}}\"\n"
+                  for x in chosen)
+    runners = ",".join(x.id for x in chosen)
+    oses = ", ".join(OSES)
+    return f"""# Grades each exercise under every start method the runner's OS has, on Linux,
+# macOS and Windows (written by `labkit classroom init`).
+name: Autograding Tests
+on:
+  push:
+  workflow_dispatch:
+  repository_dispatch:
+permissions:
+  checks: write
+  actions: read
+  contents: read
+jobs:
+  run-autograding-tests:
+    name: grade (${{{{ matrix.os }}}})
+    if: github.actor != 'github-classroom[bot]'
+    strategy:
+      fail-fast: false
+      matrix:
+        os: [{oses}]
+    runs-on: ${{{{ matrix.os }}}}
+    env:
+      PYTHONUTF8: "1"  # feedback has ✓ and Chinese; a Windows pipe is cp1252 otherwise
+    steps:
+      - name: Checkout code
+        uses: actions/checkout@v5
+      - uses: actions/setup-python@v6
+        with:
+          python-version: {_q(python)}
+      - name: Install labkit
+        run: python -m pip install {_q(kit)}
+{"".join(steps)}      - name: Autograding Reporter
+        uses: {REPORTER}
+        env:
+{env}        with:
+          runners: {runners}
+      - name: Keep the grades
+        if: always()
+        uses: actions/upload-artifact@v6
+        with:
+          name: grades-${{{{ matrix.os }}}}
+          path: grades/
+          if-no-files-found: ignore
+"""
+
+
+def readme(chosen: list[exercises.Exercise]) -> str:
+    rows = "\n".join(f"| `{x.id}.py` | {pick(x.title, 'zh')} / {pick(x.title, 'en')} | "
+                     f"`{command(x.id)}` |" for x in chosen)
+    return f"""# 多进程练习 / Multiprocessing exercises
+
+每个文件是一个有错误的程序：在一种启动方式下能运行，在另一种下出错。读文件开头的说明
+（任务、完成标准、提示），修改程序，让它在 **fork、spawn、forkserver 和平台默认方式下都
+正确**。不要改变启动方式（`set_start_method`、`get_context`）：评分会看到每个进程真正的
+启动方式。
+
+Each file is a broken program: it works under one start method and fails under another.
+Read the header of the file (task, what "done" means, a hint), fix the program so that it
+is **correct under fork, spawn, forkserver and the platform default**. Do not change the
+start method (`set_start_method`, `get_context`): the grader sees the method that really
+started each process.
+
+| file | exercise | grade it yourself |
+|---|---|---|
+{rows}
+
+`pip install labkit` once, then run the command of an exercise: it prints a table
+(check × start method), what failed with its evidence, the hint and your score, and exits
+0 only at full marks. `--lang zh` 中文反馈。 Every push is graded on Linux, macOS and
+Windows (the Actions tab); Windows and macOS have no `fork`, so a fix must not depend on it.
+"""
+
+
+def main(args: argparse.Namespace) -> int:
+    ids = args.exercises or exercises.ids()
+    chosen = [exercises.load(i) for i in dict.fromkeys(ids)]
+    target: Path = args.dir
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target} is not a folder")
+    files = {WORKFLOW: workflow(chosen, args.kit, args.python), Path("README.md"): readme(chosen)}
+    starters = {Path(f"{x.id}.py"): x.starter for x in chosen}
+    existing = [p for p in (*files, *starters) if (target / p).exists()]
+    if existing and not args.force:
+        raise UsageError(f"{target / existing[0]} exists (use --force to overwrite)")
+    for rel, text in files.items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
+        (target / rel).write_text(text, encoding="utf-8")
+    for rel, src in starters.items():
+        shutil.copyfile(src, target / rel)
+    print(f"wrote {target / WORKFLOW}, {target / 'README.md'} and "
+          f"{len(starters)} starter(s) in {target}")
+    return 0
