@@ -377,6 +377,16 @@ def test_junk_a_fifo_and_links_in_the_trace_folder_are_skipped_and_named(tmp_pat
     assert settle(obs.run_id) == {}
 
 
+@on_linux
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="the exit socket needs pidfds")
+def test_a_fake_pidfd_on_the_exit_socket_cannot_fake_a_death() -> None:
+    obs = runner.run(SCRIPTS / "fake_death.py", runner.RunOptions(method="fork", timeout=30))
+    assert obs.has_text("sent"), obs.texts("stderr")  # the fake reached the socket
+    (child,) = obs.children
+    assert child.started_t is not None and child.ended_t is not None
+    assert child.ended_t - child.started_t >= 0.9, (child.started_t, child.ended_t)
+
+
 def test_a_huge_trace_file_is_skipped_and_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -271,6 +271,9 @@ def _execute_watched(  # type: ignore[no-untyped-def]
     )
 
 
+MAX_WATCHED = 4096  # children watched at once in one run; more are noticed by parents
+
+
 class ExitWatch:
     """The moment each child dies, from pidfds the tracer hands over a Unix socket.
 
@@ -311,6 +314,8 @@ class ExitWatch:
     def _receive(self, poller, watched: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
         import socket
 
+        from labkit.contain import linux
+
         while True:
             try:
                 data, fds, _, _ = socket.recv_fds(self._sock, 16, 4)
@@ -320,7 +325,10 @@ class ExitWatch:
                 return
             pid = int.from_bytes(data[:8], "little") if len(data) >= 8 else -1
             for fd in fds:
-                if pid < 0:
+                # The socket is in the script's reach: only a pidfd of the pid it names
+                # counts, and only so many, so nothing sent there can fake a death time
+                # or fill the kit's descriptor table.
+                if pid < 0 or len(watched) >= MAX_WATCHED or linux.pidfd_pid(fd) != pid:
                     os.close(fd)
                     continue
                 watched[fd] = pid

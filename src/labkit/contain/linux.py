@@ -159,3 +159,17 @@ def pids_with_run_id(run_id: str, proc: Path = PROC) -> list[int]:
             if p is not None and not p.zombie:
                 found.append(p.pid)
     return found
+
+
+def pidfd_pid(fd: int) -> int | None:
+    """The pid a pidfd refers to, or None when ``fd`` is not a pidfd (anything else a
+    script could pass over the exit socket: a pipe, a file, /dev/zero)."""
+    try:
+        if os.readlink(f"/proc/self/fd/{fd}") != "anon_inode:[pidfd]":
+            return None
+        for line in _read(f"/proc/self/fdinfo/{fd}").decode("ascii", "replace").splitlines():
+            if line.startswith("Pid:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
