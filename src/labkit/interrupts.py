@@ -40,10 +40,14 @@ class Stopped(KeyboardInterrupt):
         return 128 + self.signum
 
 
-def _handler(signum: int, frame: FrameType | None) -> None:
+def handler(signum: int, frame: FrameType | None) -> None:
+    """The one handler: raise ``Stopped`` for the first stop signal, count the rest."""
     _received.append(signum)  # list.append: atomic, lock-free
     if len(_received) == 1:
         raise Stopped(signum)
+
+
+_handler = handler
 
 
 def install() -> None:
@@ -56,7 +60,7 @@ def install() -> None:
     for sig in HANDLED:
         if sig == getattr(signal, "SIGHUP", None) and signal.getsignal(sig) == signal.SIG_IGN:
             continue
-        signal.signal(sig, _handler)
+        signal.signal(sig, handler)
 
 
 def received() -> tuple[int, ...]:
