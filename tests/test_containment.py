@@ -270,6 +270,7 @@ class FakeApi:
     """A ProcessApi over a list of fake processes; records every call; some won't die."""
 
     can_freeze = True
+    can_list = True
 
     def __init__(self, procs: list[ProcInfo], immortal: set[int] = frozenset(),  # type: ignore[assignment]
                  self_pid: int = 1000) -> None:
@@ -334,8 +335,25 @@ def test_a_sweep_ends_when_passes_find_nothing_and_names_no_one() -> None:
         ending = tree.sweep(limit_s=5)
     finally:
         tree.close()
-    assert ending.survivors == () and ending.passes == contain.QUIET_PASSES
-    assert api.procs == {} and ("killpg", 2000) in api.calls
+    assert ending.survivors == () and ending.passes == 1 + contain.QUIET_PASSES
+    assert ending.killed == 1 and api.procs == {} and ("killpg", 2000) in api.calls
+
+
+@pytest.mark.parametrize(("now_started", "ours"), [(5.0, True), (99.0, False)])
+def test_the_mains_pid_taken_by_another_process_is_not_the_run(
+    now_started: float, ours: bool
+) -> None:
+    # pid 2000 was the run's main (started 5.0); at 99.0 the pid names another process,
+    # a group and session leader like the main was: its group is not the run's.
+    api = FakeApi([ProcInfo(2000, 1, now_started, 2000, 2000, name="other"),
+                   ProcInfo(2001, 2000, now_started + 1, 2000, 2000, name="its child")])
+    tree = RunTree(api, root_pid=2000, run_id="r3", root_started=5.0)
+    try:
+        tree.sweep(limit_s=1)
+    finally:
+        tree.close()
+    assert (api.procs == {}) is ours
+    assert (("killpg", 2000) in api.calls) is ours
 
 
 def test_a_pipe_held_by_a_survivor_does_not_hold_the_reader() -> None:

@@ -56,6 +56,7 @@ class ProcessApi(Protocol):
 
     self_pid: int
     can_freeze: bool
+    can_list: bool  # False: the snapshot is empty (no /proc, no psutil): groups only
 
     def snapshot(self, since: float | None, run_id: str) -> list[ProcInfo]:
         """Every process (environment read only for those started at or after ``since``)."""
@@ -146,6 +147,12 @@ class RunTree:
         def young(p: ProcInfo) -> bool:  # a member cannot predate the run's main
             return self.root_started is None or p.started >= self.root_started
 
+        # The main's pid, group and session name the run only while that pid is not
+        # another process now (once reused, the old group and session are empty).
+        now = next((p for p in procs if p.pid == self.root_pid), None)
+        reused = (now is not None and self.root_started is not None
+                  and now.started != self.root_started)
+
         # Parents seen in earlier passes: where orphans keep a dead parent's pid (Windows),
         # the link still holds, if the child is younger than that parent (no reused pid).
         known = {pid: started for pid, started in self.seen}
@@ -157,11 +164,11 @@ class RunTree:
         for p in procs:
             if p.pid in other_roots:
                 continue
-            if p.pid == self.root_pid and young(p):
+            if p.pid == self.root_pid and not reused:
                 mine[p.pid] = p
             elif p.run_id == self.run_id:
                 mine[p.pid] = p
-            elif young(p) and (p.pgid == self.root_pid or p.sid == self.root_pid):
+            elif young(p) and not reused and self.root_pid in (p.pgid, p.sid):
                 mine[p.pid] = p  # the run's own group and session (start_new_session)
         while True:
             groups = {p.pgid for p in mine.values() if p.pgid}
@@ -203,7 +210,8 @@ class RunTree:
         """
         live = self.alive()
         if self.api.can_freeze:
-            self.api.freeze_group(self.root_pid)  # the run's own group, in one call
+            for g in _groups(live):
+                self.api.freeze_group(g)  # a whole group in one call: no fork slips out
             for p in live:
                 self.api.freeze(p)
             live = self.alive()  # anything born before the freeze landed
@@ -226,8 +234,8 @@ class RunTree:
         last: list[ProcInfo] = []
         own_group = _own_group()
         self.api.end_job()
-        if self.root_pid != own_group:
-            self.api.kill_group(self.root_pid)  # the run's group, even where nothing is listed
+        if not self.api.can_list and self.root_pid != own_group:
+            self.api.kill_group(self.root_pid)  # nothing can be listed: the run's group
         while quiet < QUIET_PASSES:
             passes += 1
             found = self.members()
@@ -235,7 +243,7 @@ class RunTree:
             for p in live:
                 if self.api.can_freeze:
                     self.api.freeze(p)
-            for g in sorted({p.pgid for p in found if p.pgid} - {own_group, 0, 1}):
+            for g in _groups(found):
                 self.api.kill_group(g)  # atomic for a group: a forker in it cannot slip out
             for p in live:
                 self.api.kill(p)
@@ -272,6 +280,11 @@ class RunTree:
             pause = min(pause * 2, 0.05)
         ending = self.sweep(quiet=0 if live else 1)  # an empty look counts as a pass
         return Ending(ending.passes, ending.killed, ending.survivors, killed_main)
+
+
+def _groups(procs: Iterable[ProcInfo]) -> list[int]:
+    """The process groups of these processes, never the kit's own (nor 0 or init's)."""
+    return sorted({p.pgid for p in procs if p.pgid} - {_own_group(), 0, 1})
 
 
 def _own_group() -> int:

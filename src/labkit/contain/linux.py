@@ -86,6 +86,7 @@ class LinuxApi:
     def __init__(self, proc: Path = PROC) -> None:
         self.proc = proc
         self.self_pid = os.getpid()
+        self.can_list = os.path.exists(os.path.join(proc, "self"))  # a procfs, not a folder
 
     def started(self, pid: int) -> float | None:
         p = read_stat(str(pid), self.proc)

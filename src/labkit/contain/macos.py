@@ -24,6 +24,7 @@ class MacApi:
         killpg: Callable[[int, int], None] = os.killpg,
     ) -> None:
         self.psutil = psutil or _ps.load_psutil()
+        self.can_list = not getattr(self.psutil, "LISTS_NOTHING", False)
         self.groups = groups  # seams: tests list fake processes and record group signals
         self.killpg = killpg
         self.self_pid = os.getpid()

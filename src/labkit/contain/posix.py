@@ -16,6 +16,7 @@ class _NoPsutil:
 
     NoSuchProcess = AccessDenied = ZombieProcess = Error
     STATUS_ZOMBIE = "zombie"
+    LISTS_NOTHING = True
 
     @staticmethod
     def process_iter() -> list:  # type: ignore[type-arg]

@@ -102,6 +102,7 @@ class WindowsApi:
     """A ProcessApi over psutil and a Job object; no groups, no sessions, no signals."""
 
     can_freeze = True  # psutil suspends a process (NtSuspendProcess)
+    can_list = True
 
     def __init__(self, psutil: Any = None, kernel32: Any = None) -> None:
         self.psutil = psutil or _ps.load_psutil()
