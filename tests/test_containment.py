@@ -202,6 +202,21 @@ def test_a_repeated_signal_is_counted_not_raised_again() -> None:
     interrupts._received.clear()
 
 
+def test_the_interrupt_line_says_what_is_true(monkeypatch: pytest.MonkeyPatch) -> None:
+    from labkit import cli, interrupts
+
+    stop = interrupts.Stopped(signal.SIGHUP)
+    monkeypatch.setattr(contain, "_opened", [])
+    monkeypatch.setattr(contain, "_survivors", [])
+    assert cli.interrupted_line(stop) == "interrupted by SIGHUP before any run started"
+    assert cli.interrupted_line(stop, in_container=True).endswith("processes were ended")
+    monkeypatch.setattr(contain, "_opened", ["r"])
+    assert cli.interrupted_line(stop) == "interrupted by SIGHUP: the run's processes were ended"
+    monkeypatch.setattr(contain, "_survivors", ["pid 9 (x)"])
+    assert cli.interrupted_line(stop) == (
+        "interrupted by SIGHUP: 1 process(es) of the run could not be ended: pid 9 (x)")
+
+
 # -- 2. escapes ---------------------------------------------------------------------------
 
 

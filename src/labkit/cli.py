@@ -306,11 +306,13 @@ COMMANDS = {
 COMMANDS.update(_grade_commands())
 
 
-def interrupted_line(exc: BaseException) -> str:
+def interrupted_line(exc: BaseException, in_container: bool = False) -> str:
     """One true line: which signal, and whether every process of the runs was ended."""
     from labkit import contain
 
     left = contain.survivors_so_far()
+    if not contain.runs_opened() and not in_container:
+        return f"interrupted by {interrupts.stop_name(exc)} before any run started"
     if left:
         return (f"interrupted by {interrupts.stop_name(exc)}: {len(left)} process(es) of the "
                 f"run could not be ended: {', '.join(left)}")
@@ -327,11 +329,13 @@ def _say(line: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     interrupts.install()  # SIGINT, SIGTERM, SIGHUP: one flag, raised once, here
+    args = None
     try:
         args = build_parser().parse_args(argv)
         code = COMMANDS[args.command](args)
     except KeyboardInterrupt as exc:
-        err = Interrupted(interrupted_line(exc))
+        in_container = bool(getattr(args, "container", None))  # its runs are not ours to count
+        err = Interrupted(interrupted_line(exc, in_container))
         _say(f"labkit: {err}")
         code = interrupts.stop_code(exc)
     except LabkitError as err:

@@ -102,8 +102,15 @@ _open_lock = threading.Lock()
 _survivors: list[str] = []  # every survivor named so far in this process
 
 
+_opened: list[str] = []  # run ids whose trees were opened in this process
+
+
 def survivors_so_far() -> tuple[str, ...]:
     return tuple(_survivors)
+
+
+def runs_opened() -> int:
+    return len(_opened)
 
 
 @dataclass
@@ -119,6 +126,7 @@ class RunTree:
     def __post_init__(self) -> None:
         with _open_lock:
             _open[self.run_id] = self.root_pid
+            _opened.append(self.run_id)
         if self.root_started is None:
             self.root_started = self.api.started(self.root_pid)
 
