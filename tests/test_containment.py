@@ -371,6 +371,23 @@ def test_the_mains_pid_taken_by_another_process_is_not_the_run(
     assert (("killpg", 2000) in api.calls) is ours
 
 
+def test_stray_zombies_the_kit_inherited_are_reaped_but_not_a_mains() -> None:
+    own = os.getsid(0)
+    api = FakeApi([
+        ProcInfo(3001, 1000, 7.0, 3000, 3000, zombie=True, name="stray"),  # a run's orphan
+        ProcInfo(3002, 1000, 7.0, 3002, 3002, zombie=True, name="main?"),  # a session leader
+        ProcInfo(3003, 1000, 7.0, own, own, zombie=True, name="kit's own child"),
+    ])
+    tree = RunTree(api, root_pid=2000, run_id="r4", root_started=5.0)
+    open_other = RunTree(api, root_pid=2500, run_id="r5", root_started=5.0)  # not alone
+    try:
+        tree.sweep(limit_s=1)
+    finally:
+        tree.close()
+        open_other.close()
+    assert [pid for call, pid in api.calls if call == "reap"] == [3001]
+
+
 def test_a_pipe_held_by_a_survivor_does_not_hold_the_reader() -> None:
     r, w = os.pipe()
     lines: list = []

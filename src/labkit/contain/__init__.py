@@ -122,6 +122,7 @@ class RunTree:
     run_id: str
     root_started: float | None = None
     seen: dict[tuple[int, float], ProcInfo] = field(default_factory=dict)
+    last_snapshot: list[ProcInfo] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         with _open_lock:
@@ -144,6 +145,7 @@ class RunTree:
         if snap is None:
             snap = self.api.snapshot(self.root_started, self.run_id)
         procs = [p for p in snap if p.pid != self.api.self_pid]
+        self.last_snapshot = procs
         with _open_lock:
             roots = dict(_open)
         alone = len(roots) <= 1
@@ -268,7 +270,22 @@ class RunTree:
                 break
         survivors = tuple(p.describe() for p in last) if quiet < QUIET_PASSES else ()
         _survivors.extend(survivors)
+        self._reap_strays()
         return Ending(passes=passes, killed=killed, survivors=survivors)
+
+    def _reap_strays(self) -> None:
+        """Reap zombies the kit inherited that no run claimed (with runs side by side, an
+        orphan with no run id is left to whoever ends last): any child of the kit in
+        another session than the kit's is a run's, since every run starts its own. A
+        session leader is left alone: it may be a run's main that Popen has yet to wait
+        for (a stolen exit status would read as 0)."""
+        with _open_lock:
+            roots = set(_open.values())
+        own_session = _own_session()
+        for p in self.last_snapshot:
+            if (p.zombie and p.ppid == self.api.self_pid and p.pid not in roots
+                    and p.pid != self.root_pid and p.sid not in (own_session, None, p.pid)):
+                self.api.reap(p)
 
     def end(self, grace: float) -> Ending:
         """Give the run's helpers ``grace`` seconds to leave, then sweep what remains.
@@ -293,6 +310,13 @@ class RunTree:
 def _groups(procs: Iterable[ProcInfo]) -> list[int]:
     """The process groups of these processes, never the kit's own (nor 0 or init's)."""
     return sorted({p.pgid for p in procs if p.pgid} - {_own_group(), 0, 1})
+
+
+def _own_session() -> int | None:
+    try:
+        return os.getsid(0)
+    except (AttributeError, OSError):
+        return None
 
 
 def _own_group() -> int:
