@@ -217,6 +217,23 @@ def test_the_interrupt_line_says_what_is_true(monkeypatch: pytest.MonkeyPatch) -
         "interrupted by SIGHUP: 1 process(es) of the run could not be ended: pid 9 (x)")
 
 
+@on_linux
+def test_an_interrupt_while_the_main_starts_leaves_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: dict = {}
+
+    def cut(proc, run_id, api=None):  # type: ignore[no-untyped-def]
+        seen.update(pid=proc.pid, run_id=run_id)
+        time.sleep(0.5)  # the main is up (and has started its child) when the signal lands
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(contain, "open_tree", cut)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(SCRIPTS / "hang.py", runner.RunOptions(method="fork", timeout=30))
+    assert settle(seen["run_id"], [seen["pid"]]) == {}
+
+
 # -- 2. escapes ---------------------------------------------------------------------------
 
 

@@ -223,18 +223,25 @@ def _execute_watched(  # type: ignore[no-untyped-def]
         kwargs["start_new_session"] = True  # one process group for the whole tree
     else:
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
-    proc = subprocess.Popen(
-        [sys.executable, str(script)],
-        cwd=workdir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        **kwargs,
-    )
-    tree = contain.open_tree(proc, run_id)
-    with _active_lock:
-        _active[run_id] = (proc, tree)
+    tree = None
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, str(script)],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **kwargs,
+        )
+        tree = contain.open_tree(proc, run_id)
+        with _active_lock:
+            _active[run_id] = (proc, tree)
+    except BaseException:
+        contain.end_run_id(run_id)  # an interrupt while starting: the main may exist
+        if tree is not None:
+            tree.close()
+        raise
     raw: list[tuple[float, str, bytes]] = []
     readers = [
         drain.PipeReader(pipe, name, t0_ns, raw).start()

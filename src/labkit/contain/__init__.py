@@ -244,7 +244,7 @@ class RunTree:
         last: list[ProcInfo] = []
         own_group = _own_group()
         self.api.end_job()
-        if not self.api.can_list and self.root_pid != own_group:
+        if not self.api.can_list and self.root_pid > 0 and self.root_pid != own_group:
             self.api.kill_group(self.root_pid)  # nothing can be listed: the run's group
         while quiet < QUIET_PASSES:
             passes += 1
@@ -394,3 +394,13 @@ def open_tree(proc, run_id: str, api: ProcessApi | None = None) -> RunTree:  # t
     if adopt is not None:
         adopt(proc)
     return RunTree(api=api, root_pid=proc.pid, run_id=run_id)
+
+
+def end_run_id(run_id: str, api: ProcessApi | None = None) -> Ending:
+    """End every process carrying this run id, when the run's main is not known (an
+    interrupt landed while it was being started): its environment names it."""
+    tree = RunTree(api=api or api_for(), root_pid=-1, run_id=run_id)
+    try:
+        return tree.sweep(limit_s=1.0)
+    finally:
+        tree.close()

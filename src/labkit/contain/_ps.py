@@ -76,8 +76,8 @@ def snapshot(
 def started(psutil: Any, pid: int) -> float | None:
     try:
         return float(psutil.Process(pid).create_time())
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return None
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, ValueError):
+        return None  # ValueError: no such pid can exist (a negative one)
 
 
 def call(psutil: Any, handles: dict, p: ProcInfo, method: str) -> None:
