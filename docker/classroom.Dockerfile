@@ -2,7 +2,7 @@
 #
 # Build context: the repository root. Two ways to build it:
 #   offline   `nox -s classroom` (labkit.images): BASE is labkit-base-classroom:<hash>, built
-#             from Debian packages (python3.13/3.14/3.15, rich, psutil, pytest): no registry,
+#             from Debian packages (python3.13/3.14/3.15, rich, psutil, pytest, jsonschema): no registry,
 #             no PyPI, the RUN steps have no network;
 #   online    .devcontainer/devcontainer.json, or by hand:
 #             docker build -f docker/classroom.Dockerfile -t labkit-classroom .
@@ -13,11 +13,11 @@ ARG PYTHON=python3.14
 ARG UID=1000
 
 RUN set -eu; \
-    if ! "$PYTHON" -c 'import rich, psutil, pytest' 2>/dev/null; then \
+    if ! "$PYTHON" -c 'import rich, psutil, pytest, jsonschema' 2>/dev/null; then \
         "$PYTHON" -m pip install --no-cache-dir --root-user-action=ignore \
-            'rich>=13' 'psutil>=5.9' 'pytest>=8'; \
+            'rich>=13' 'psutil>=5.9' 'pytest>=8' 'jsonschema>=4.10'; \
     fi; \
-    "$PYTHON" -c 'import multiprocessing as mp, rich, psutil, pytest; print("start methods:", mp.get_all_start_methods())'; \
+    "$PYTHON" -c 'import multiprocessing as mp, rich, psutil, pytest, jsonschema; print("start methods:", mp.get_all_start_methods())'; \
     grep -q '^lab:' /etc/group || echo "lab:x:${UID}:" >> /etc/group; \
     grep -q '^lab:' /etc/passwd || echo "lab:x:${UID}:${UID}:labkit student:/home/lab:/bin/bash" >> /etc/passwd; \
     mkdir -p /home/lab/labkit; chown -R "${UID}:${UID}" /home/lab; \

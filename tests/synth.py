@@ -177,6 +177,14 @@ def lab04_now(method: str, repeat: int = 0, alive: bool = True) -> Observation:
     return r.build()
 
 
+def lab04_poll(method: str, repeat: int = 0, ms: float = 1.2) -> Observation:
+    r = Run("04", "poll", method, repeat)
+    kid = r.child(exitcode=TERM, ended=1.102)
+    r.out(f"1、lqx is running {kid} {MAIN}", 0.12, kid).out("True", 1.1)
+    r.out(f"dead after {ms:.1f} ms", 1.103).out(f"3、主进程 1.01 {MAIN} 1", 1.104)
+    return r.build()
+
+
 def lab05(method: str) -> Observation:
     r = Run("05", "base", method)
     kid = r.child(daemon=True, exitcode=TERM)
@@ -437,6 +445,7 @@ GOOD: dict[tuple[str, str], Callable[..., Observation]] = {
     ("01", "base"): lab01, ("01", "sleep"): lab01_sleep, ("01", "subclass"): lab01_subclass,
     ("01", "run"): lab01_run, ("02", "base"): lab02, ("03", "base"): lab03,
     ("03", "serial"): lab03_serial, ("04", "base"): lab04, ("04", "now"): lab04_now,
+    ("04", "poll"): lab04_poll,
     ("05", "base"): lab05, ("05", "child"): lab05_child, ("05", "main_ends"): lab05_main_ends,
     ("05", "after_print"): lab05_after_print, ("05", "after_start"): lab05_after_start,
     ("06", "base"): lab06, ("06", "nolock"): lab06_nolock,

@@ -129,6 +129,12 @@ COUNTERS: dict[str, list[Counter]] = {
         C("alive a second later", L04N, retext("1s later: False", "1s later: True")),
         C("the tutorial lab printed True twice", L04, retext("False", "True")),
     ],
+    "seed.terminate.dies_quickly": [
+        C("dead only after a second", ("04", "poll"),
+          replace_run(lambda m: synth.lab04_poll(m, ms=950.0))),
+        C("the poll line is missing", ("04", "poll"), drop("dead after")),
+        C("the child's last print reached", ("04", "poll"), add("2、lqx is done", 3.1, 1001)),
+    ],
     "seed.terminate.exitcode": [
         C("exit code 0", L04, children(exitcode=0)),
         C("the last print reached", L04, add("2、lqx is done", 3.2, 1001)),
@@ -230,11 +236,13 @@ COUNTERS: dict[str, list[Counter]] = {
         C("the fork child failed", L10, children(exitcode=1), FORK_LIKE),
         C("the child ran", L10, both(add("child running 1001", 0.2, 1001),
                                      children(exitcode=0)), NOT_FORK),
-        C("no bootstrapping error", L10, drop("bootstrapping"), ("spawn",)),
+        C("no bootstrapping error", L10, drop("bootstrapping"), NOT_FORK),
+        C("main crashed without preload", L10, drop("main done"), NOT_FORK),
     ],
     "kit.guard.pool": [
         C("no result under fork", L10P, drop("pool result"), FORK_LIKE),
         C("a result without the guard", L10P, add("pool result [0, 1, 4, 9]", 0.3), NOT_FORK),
+        C("it ended by itself without preload", L10P, rerun(timed_out=False), NOT_FORK),
     ],
     "kit.reimport.module_code": [
         C("one run too many", ("11", "base"),
@@ -481,6 +489,8 @@ def test_texts_complete() -> None:
         for method in claim.methods:
             why = text["why"][method]
             assert why["zh"] and why["en"], (claim_id, method)
+        if claim.source != "kit":
+            assert text["quote"]["zh"] == claim.source and text["quote"]["en"], claim_id
 
 
 def test_tutorial_verdicts() -> None:
@@ -504,3 +514,37 @@ def test_labs_readme_lists_every_verdict() -> None:
     for claim_id, check in TUTORIAL.items():
         assert check.verdict.value in rows[claim_id], claim_id
         assert f"「{CLAIMS[claim_id].source}」" in rows[claim_id], claim_id
+
+
+def test_quotes_are_the_tutorials_words() -> None:
+    """Each claim's quote (its parts around "……") stands verbatim in its lab's scripts,
+    which keep the tutorial's code and comments."""
+    from pathlib import Path
+
+    labs = Path(__file__).parent.parent / "labs"
+    for claim in all_claims():
+        if claim.source == "kit":
+            continue
+        text = "".join(p.read_text(encoding="utf-8") for p in labs.glob(f"{claim.lab}_*.py"))
+        for part in filter(None, claim.source.split("……")):
+            assert part in text, (claim.id, part)
+
+
+def _server_died(method: str, variant: str) -> Observation:
+    """3.14.8: the fork server dies preloading the unguarded script; start() fails."""
+    r = synth.Run("10", variant, method, python="3.14.8")
+    r.traceback("RuntimeError: An attempt has been made to start a new process before the "
+                "current process has finished its bootstrapping phase.", 0.2, SERVER)
+    r.traceback("ConnectionResetError: [Errno 104] Connection reset by peer", 0.25)
+    return r.build(exit_code=1)
+
+
+@pytest.mark.parametrize("claim_id", ["kit.guard.unguarded", "kit.guard.pool"])
+def test_unguarded_under_a_preloading_fork_server(claim_id: str) -> None:
+    claim = CLAIMS[claim_id]
+    variant = "base" if claim_id.endswith("unguarded") else "pool"
+    died = _server_died("forkserver", variant)
+    assert claim.judge(Evidence([died]), "forkserver").status == Status.PASS
+    like_spawn = dataclassed(synth.GOOD[("10", variant)]("forkserver"),
+                             python={"version": "3.14.8"})
+    assert claim.judge(Evidence([like_spawn]), "forkserver").status == Status.FAIL

@@ -67,6 +67,9 @@ def test_init_writes_workflow_readme_and_starters(template: Path) -> None:
     text = (template / "README.md").read_text(encoding="utf-8")
     assert "fork, spawn, forkserver" in text and "启动方式" in text
     assert not any(p.name == "solution.py" for p in template.rglob("*"))
+    for i in ids:
+        checks = template / ".labkit" / "exercises" / i / "exercise.toml"
+        assert checks.read_bytes() == (exercises.load(i).directory / "exercise.toml").read_bytes()
 
 
 def _actionlint() -> str | None:
@@ -99,8 +102,16 @@ def test_the_generated_grading_commands_give_the_expected_scores(tmp_path: Path)
     shutil.copyfile(SOLUTIONS / "pickle.py", target / "pickle.py")
     # globals.py stays the starter: no score
     expected = {"guard": 10, "globals": 0, "pickle": 10}
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent),
-                                                 os.environ.get("PATH", "")]))
+    job_env = _workflow(target)["jobs"]["run-autograding-tests"]["env"]
+    env = dict(os.environ, **{k: str(v) for k, v in job_env.items()},
+               PATH=os.pathsep.join([str(Path(sys.executable).parent),
+                                     os.environ.get("PATH", "")]))
+    # the checks the template carries are the ones graded with, not this checkout's
+    toml = target / ".labkit" / "exercises" / "pickle" / "exercise.toml"
+    assert env["LABKIT_EXERCISES"] == ".labkit/exercises" and toml.is_file()
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('kind = "runs_to_end"\nweight = 1',
+                                 'kind = "runs_to_end"\nweight = 5'), encoding="utf-8")
     for step in _grader_steps(_workflow(target)):
         # the command grader: all of max-score when the command exits 0, else nothing
         r = subprocess.run(step["with"]["command"], shell=True, cwd=target, env=env,
@@ -109,6 +120,8 @@ def test_the_generated_grading_commands_give_the_expected_scores(tmp_path: Path)
         assert score == expected[step["id"]], (step["id"], r.stdout, r.stderr)
         g = grading.load_json(target / "grades" / f"{step['id']}.json")
         assert g.full_marks == (score > 0)
+        if step["id"] == "pickle":  # graded with the template's weights: 24 + 4 methods × 4
+            assert g.max_points == 40
 
 
 def test_init_refuses_to_overwrite_and_unknown_exercises(template: Path) -> None:

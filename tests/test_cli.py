@@ -67,7 +67,7 @@ def test_run_any_script_writes_a_full_observation(tmp_path: Path) -> None:
         (["run", "03", "--start-method", "thread"], "unknown start method"),
         (["run", "99"], "unknown lab"),
         (["run", "03", "--variant", "nope"], "no variant"),
-        (["run", "03", "--timeout", "-1"], "--timeout must be positive"),
+        (["run", "03", "--timeout", "-1"], "must be more than 0"),
         (["run", "03", "--container", "2.7"], "no kit image"),
         (["check", "/no/such/dir"], "no such file"),
         (["frobnicate"], "invalid choice"),
@@ -92,7 +92,7 @@ def test_a_method_this_platform_lacks_exits_2() -> None:
 
 def test_check_empty_folder_exits_2(tmp_path: Path) -> None:
     r = labkit("check", str(tmp_path))
-    assert r.returncode == 2 and "no Observations found" in r.stderr
+    assert r.returncode == 2 and "no Observations" in r.stderr
 
 
 def test_check_judges_saved_observations_and_fails_with_1(tmp_path: Path) -> None:

@@ -23,8 +23,8 @@ SOLUTIONS = Path(__file__).parent / "solutions"
 EXERCISES = exercises.ids()
 LABKIT = [sys.executable, "-m", "labkit"]
 FORCE = "import multiprocessing\nmultiprocessing.set_start_method({!r}, force=True)\n"
-# the method each starter works under: forcing it is the dodge (queue_deadlock works under none)
-WORKS_UNDER = {"pipe_eof": "spawn"}
+# the method each starter works under: forcing it is the dodge
+WORKS_UNDER = {"pipe_eof": "spawn", "queue_deadlock": "spawn"}
 needs_all_methods = pytest.mark.skipif(
     set(runner.available_methods()) != {"fork", "spawn", "forkserver"},
     reason="grading under fork, spawn and forkserver needs a platform that has all three",
@@ -83,10 +83,9 @@ def test_forcing_a_method_scores_below_full(exercise_id: str, tmp_path: Path) ->
     dodge.write_text(FORCE.format(forced) + starter, encoding="utf-8")
     g = _grade(exercise_id, dodge)
     assert g.points < g.max_points
-    if exercise_id != "queue_deadlock":  # it hangs under every method, forced or not
-        caught = {c.method for c in g.failed if c.check == "start_method"}
-        others = {"fork", "spawn", "forkserver"} - {forced}
-        assert others <= caught <= others | {"default"}, caught
+    caught = {c.method for c in g.failed if c.check == "start_method"}
+    others = {"fork", "spawn", "forkserver"} - {forced}
+    assert others <= caught <= others | {"default"}, caught
 
 
 @needs_all_methods
@@ -230,3 +229,40 @@ def test_in_the_314_image_the_fix_is_full_and_the_starter_is_not(exercise_id: st
     assert fixed.full_marks, [(c.check, c.method, c.value) for c in fixed.failed]
     starter = grading.grade(x, x.starter, container=image_314)
     assert starter.points < starter.max_points
+
+
+@pytest.mark.container
+@pytest.mark.slow
+def test_offline_grading_in_the_classroom_image(image_314: str) -> None:
+    # the hardened classroom shell (no network): its starter below full, a fix full
+    from labkit import images
+
+    tag = images.ensure_classroom(images.engine()).tag
+    args = ["-i" if a == "-it" else a for a in images.classroom_run_args(tag)]  # ends in tag
+    script = ("cat > /tmp/fix.py; labkit grade guard exercises/guard/starter.py --json /tmp/s.json"
+              " >/dev/null; echo starter=$?; labkit grade guard /tmp/fix.py >/dev/null;"
+              " echo fix=$?; python3 -c 'import json; g=json.load(open(\"/tmp/s.json\"));"
+              " print(\"points\", g[\"points\"], g[\"max_points\"])'")
+    r = subprocess.run([*args, "bash", "-c", script], input=(SOLUTIONS / "guard.py")
+                       .read_text(encoding="utf-8"), capture_output=True, text=True, timeout=300)
+    assert "--network" in args and "none" in args
+    assert "starter=1" in r.stdout and "fix=0" in r.stdout, r.stdout + r.stderr
+    points, most = (int(x) for x in r.stdout.split("points", 1)[1].split())
+    assert 0 < points < most
+
+
+def test_container_auto_falls_back_to_native_without_an_engine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from labkit import images
+    from labkit.errors import EnvironmentUnavailable
+
+    def no_engine() -> None:
+        raise EnvironmentUnavailable("no engine")
+
+    monkeypatch.setattr(images, "engine", no_engine)
+    [plat] = grading.platforms_for(grading.AUTO)
+    assert plat.name.startswith("native")
+    monkeypatch.setattr(images, "engine", lambda: object())
+    [plat] = grading.platforms_for(grading.AUTO)
+    assert not plat.name.startswith("native")
+    assert plat.python in images.pythons()

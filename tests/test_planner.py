@@ -103,7 +103,7 @@ def test_the_whole_catalogue_plans_every_run_every_claim_reads() -> None:
         for method in claim.methods:
             for need, (lab, variant, m) in zip(claim.needs, claim.reads(method), strict=True):
                 assert runs[(lab, variant, m)] >= need.repeats, (claim.id, method, need)
-    assert len(plan) == 126  # as tests/data/observations-linux-py3.11.zip holds
+    assert len(plan) == 135  # as tests/data/observations-linux-py3.11.zip holds
     assert plan.jobs == planner.LAB_JOBS
 
 
@@ -199,8 +199,8 @@ def test_a_script_reads_its_data_file_from_the_invoking_folder(tmp_path: Path) -
     [
         (["run", "x.py", "--variant", "now"], "--variant applies to a lab"),
         (["run", "03", "--isolate"], "--isolate applies to a script"),
-        (["run", "x.py", "--jobs", "0"], "--jobs must be at least 1"),
-        (["compare", "x.py", "--jobs", "0"], "--jobs must be at least 1"),
+        (["run", "x.py", "--jobs", "0"], "--jobs: '0' must be from 1"),
+        (["compare", "x.py", "--jobs", "0"], "--jobs: '0' must be from 1"),
     ],
 )
 def test_script_options_misused_exit_2(tmp_path: Path, args: list[str], message: str) -> None:

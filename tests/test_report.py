@@ -64,7 +64,7 @@ def test_zip_and_folder_give_the_same_observations(tmp_path: Path, native) -> No
     with zipfile.ZipFile(NATIVE) as zf:
         zf.extractall(tmp_path / "results")
     folder = load([tmp_path / "results"]).observations
-    assert len(folder) == len(native) == 126
+    assert len(folder) == len(native) == 135
     assert sorted(o.run_id for o in folder) == sorted(o.run_id for o in native)
 
 
@@ -84,7 +84,7 @@ def test_folders_of_artifacts_are_searched_recursively(tmp_path: Path) -> None:
     shutil.copy(CONTAINER, tmp_path / "artifacts" / "observations-containers.zip")
     (tmp_path / "artifacts" / "plan.json").write_text('[{"lab": "03"}]', encoding="utf-8")
     loaded = load([tmp_path / "artifacts"])
-    assert len(loaded.observations) == 228  # 126 native + 102 container
+    assert len(loaded.observations) == 237  # 135 native + 102 container
     assert loaded.sources[0].skipped == [str(tmp_path / "artifacts" / "plan.json")]
 
 
@@ -107,7 +107,7 @@ def test_a_list_of_observations_in_one_file_is_read(tmp_path: Path, native) -> N
         (lambda d: _write(d / "broken.zip", "PK\x03\x04 not really"), "cannot read"),
         (
             lambda d: _write(d / "half.json", '{"schema": "labkit.observation/1", "lab": "1"}'),
-            "malformed Observation",
+            "half.json: field variant is missing",
         ),
     ],
     ids=["missing", "empty", "bad-json", "not-observation", "bad-zip", "malformed"],
@@ -415,7 +415,7 @@ def test_main_writes_markdown_and_html(tmp_path: Path, capsys) -> None:  # type:
     assert md.read_text(encoding="utf-8").startswith("# labkit report")
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     out = capsys.readouterr().out
-    assert "228 Observations, 2 environments" in out
+    assert "237 Observations, 2 environments" in out
 
 
 def test_main_accepts_the_cli_namespace(tmp_path: Path) -> None:

@@ -100,8 +100,9 @@ def test_a_missing_folder_is_bad_input(tmp_path: Path) -> None:
 
 
 @has_pidfd
-def test_a_terminated_child_ends_when_it_died_not_when_joined() -> None:
-    obs = _run(SCRIPTS / "terminate_late_join.py", "fork")
+@pytest.mark.parametrize("method", METHODS)
+def test_a_terminated_child_ends_when_it_died_not_when_joined(method: str) -> None:
+    obs = _run(SCRIPTS / "terminate_late_join.py", method)
     assert obs.exit_code == 0, obs.texts("stderr")
     child = obs.children[0]
     assert child.exitcode == -15
@@ -114,6 +115,58 @@ def test_a_terminated_child_ends_when_it_died_not_when_joined() -> None:
     assert child.ended_t < terminated.t + 0.5 < joined.t - 1.0
     assert child.noticed_t >= joined.t - 0.5
     assert child.ended_t / child.noticed_t < 0.6
+
+
+def test_without_an_exit_watch_the_end_is_the_parents_noticing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What a platform without pidfds records: the join, marked as only noticed.
+    monkeypatch.setattr(runner.ExitWatch, "open", classmethod(lambda cls, *a: None))
+    obs = _run(SCRIPTS / "terminate_late_join.py", "default")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    child = obs.children[0]
+    joined = obs.first_line("joined")
+    assert joined is not None
+    assert child.ended_by == EndSource.NOTICED
+    assert child.ended_t == child.noticed_t
+    assert child.ended_t is not None and abs(child.ended_t - joined.t) < 0.5
+
+
+@has_pidfd
+def test_the_exit_watch_holds_at_most_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "_watch_cap", lambda: 1)
+    obs = _run(SCRIPTS / "three_at_once.py", "fork")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    ends = [c.ended_by for c in obs.children]
+    assert ends == [EndSource.DIED, EndSource.LEFT, EndSource.LEFT]
+    monkeypatch.undo()
+    obs = _run(SCRIPTS / "three_at_once.py", "fork")
+    assert [c.ended_by for c in obs.children] == [EndSource.DIED] * 3
+
+
+@has_pidfd
+def test_the_exit_watch_stamps_a_death_as_it_happens(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    t0 = time.perf_counter_ns()
+    watch = runner.ExitWatch.open(tmp_path, t0)
+    assert watch is not None
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+    fd = os.pidfd_open(child.pid)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.sendmsg(  # socket.send_fds() ignores its address
+            [child.pid.to_bytes(8, "little")],
+            [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fd.to_bytes(4, sys.byteorder))],
+            0,
+            str(watch.path),
+        )
+    os.close(fd)
+    time.sleep(1.5)  # it died long before anyone waits for it
+    child.wait()
+    died = watch.finish()
+    assert set(died) == {child.pid}
+    assert 0.3 < died[child.pid] < 1.3
 
 
 def test_where_only_the_parents_noticing_is_known_it_says_so() -> None:
@@ -134,6 +187,27 @@ def test_partial_lines_are_stamped_when_written() -> None:
     assert whole.t - before.t < 0.5  # the first part, not the newline a second later
     assert done.t - whole.t > 0.5  # each line its own time: the second came a second on
     assert done.t - whole.t < 1.5
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork() is POSIX only")
+@pytest.mark.parametrize("unbuffered", (False, True))
+def test_a_fork_child_inherits_only_the_unflushed_part_of_a_line(
+    unbuffered: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # By hand at a terminal, os.fork() copies stdout's buffer: the child prints the
+    # parent's unflushed "inherited-" again, never a flushed "flushed-"; with -u nothing
+    # is ever left in a buffer.
+    if unbuffered:
+        monkeypatch.setenv("PYTHONUNBUFFERED", "1")
+    else:
+        monkeypatch.delenv("PYTHONUNBUFFERED", raising=False)
+    obs = _run(SCRIPTS / "fork_partial.py", "default")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    main_pid = obs.main.pid  # type: ignore[union-attr]
+    by_child = [o.text for o in obs.lines("stdout") if o.pid != main_pid]
+    by_main = [o.text for o in obs.lines("stdout") if o.pid == main_pid]
+    assert by_main == ["inherited-parent", "flushed-parent"]
+    assert by_child == (["child", "child"] if unbuffered else ["inherited-child", "child"])
 
 
 def test_the_kit_adds_no_thread_to_the_scripts_processes() -> None:
@@ -165,6 +239,18 @@ def test_the_script_gets_the_descriptor_numbers_it_gets_by_hand(method: str) -> 
     )
     assert by_hand.returncode == 0, by_hand.stderr
     assert obs.texts() == by_hand.stdout.splitlines()
+
+
+def test_stdout_and_stderr_have_their_real_descriptors() -> None:
+    script = SCRIPTS / "std_fileno.py"
+    obs = _run(script, "default")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    by_hand = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if not k.startswith("LABKIT_")},
+    )
+    assert obs.texts() == by_hand.stdout.splitlines()
+    assert obs.texts() == ["stdout fileno 1 stderr fileno 2", "from a subprocess", "done"]
 
 
 # -- tracebacks -------------------------------------------------------------------------

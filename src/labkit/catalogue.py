@@ -71,8 +71,9 @@ LABS: tuple[Lab, ...] = (
         # children sleep 1, 2, 3 s at once; _serial: one after another
         sleep_floor={"base": 3.0, "serial": 6.0}),
     Lab("04", "terminate 与 is_alive", "terminate and is_alive", "04_terminate.py",
-        {"now": "04_terminate_now.py"},
-        sleep_floor={"base": 2.0, "now": 2.0}),  # main: sleep 1, terminate, sleep 1
+        {"now": "04_terminate_now.py", "poll": "04_terminate_poll.py"},
+        # main: sleep 1, terminate, sleep 1; _poll: sleep 1, terminate, poll until dead
+        sleep_floor={"base": 2.0, "now": 2.0, "poll": 1.0}),
     Lab("05", "守护进程", "Daemon processes", "05_daemon.py",
         {"child": "05_daemon_child.py", "main_ends": "05_daemon_main_ends.py",
          "after_print": "05_daemon_after_print.py", "after_start": "05_daemon_after_start.py"},

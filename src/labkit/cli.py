@@ -7,15 +7,57 @@ Each command is a short pipeline: resolve targets → run (on a platform) → ob
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from labkit import __version__, catalogue, interrupts, observation
-from labkit.errors import ClaimFailed, Interrupted, LabkitError, UsageError
+from labkit import __version__, catalogue, interrupts, observation, preflight
+from labkit.console import prepare_streams
+from labkit.errors import (
+    EXIT_BROKEN_PIPE,
+    ClaimFailed,
+    ContainerSweepFailed,
+    Interrupted,
+    LabkitError,
+    OutputFailed,
+    UsageError,
+)
 from labkit.observation import Observation
+
+# -- messages (one place, for translation) ------------------------------------------
+
+
+def msg_no_lab_has_variant(variant: str, variants: Sequence[str]) -> str:
+    return f"no lab has a variant {variant!r}: {', '.join(variants)}"
+
+
+def msg_written(count: int, folder: Path) -> str:
+    return f"{count} Observation file{'' if count == 1 else 's'} written to {folder}"
+
+
+def msg_cannot_save(path: Path, why: str) -> str:
+    return f"cannot write {path}: {why}"
+
+
+def msg_stdout_failed(why: str) -> str:
+    return f"cannot write to standard output: {why}"
+
+
+def msg_interrupted(signal_name: str) -> str:
+    return f"interrupted by {signal_name}: the run's processes were ended"
+
+
+def msg_interrupted_early(signal_name: str) -> str:
+    return f"interrupted by {signal_name} before any run started"
+
+
+def msg_interrupted_survivors(signal_name: str, left: Sequence[str]) -> str:
+    return (f"interrupted by {signal_name}: {len(left)} process(es) of the run could not be "
+            f"ended: {', '.join(left)}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,9 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("target", help="a lab id (03, 03_join), all, or the path of any Python script")
     r.add_argument("--start-method", "-m", default="default",
                    help="fork, spawn, forkserver, default (the platform's) or all")
-    r.add_argument("--repeat", type=int, default=None,
+    r.add_argument("--repeat", type=preflight.repeats, default=None,
                    help="runs per method (a lab: at least what its claims need)")
-    r.add_argument("--timeout", type=float, default=None,
+    r.add_argument("--timeout", type=preflight.seconds, default=None,
                    help="seconds before the watchdog (default: the lab's own, else 60)")
     r.add_argument("--json", type=Path, help="write the Observation(s) to this file")
     r.add_argument("--out", type=Path, help="write one Observation file per run here")
@@ -48,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", help="run any script under every method, side by side")
     c.add_argument("scripts", nargs="+", type=Path)
-    c.add_argument("--timeout", type=float, default=None)
+    c.add_argument("--timeout", type=preflight.seconds, default=None)
     c.add_argument("--container", help="compare inside the kit image of this CPython")
     c.add_argument("--json", type=Path, help="write the Observations to this file")
     _script_options(c)
@@ -68,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _script_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--jobs", type=int, default=None,
+    p.add_argument("--jobs", type=preflight.jobs, default=None,
                    help="runs at once (a script: 1, one after another, as by hand; labs: 4)")
     p.add_argument("--isolate", action="store_true",
                    help="run a script in a fresh temp folder, not the folder you are in")
@@ -78,8 +120,25 @@ def _script_options(p: argparse.ArgumentParser) -> None:
 
 
 def is_script(target: str) -> bool:
-    """A path (not a lab id): ends in .py, exists, or has a folder in it."""
-    return target.endswith(".py") or Path(target).exists() or "/" in target or "\\" in target
+    """A path, not a lab id: it ends in .py or has a folder in it (``./03``), or it
+    exists and no lab has that name. A lab id wins over a file or folder of the same
+    name in the working folder (``03``)."""
+    if target.endswith(".py") or "/" in target or "\\" in target:
+        return True
+    if target == "all":
+        return False
+    try:
+        catalogue.find(target)
+    except UsageError:
+        return Path(target).exists()
+    return False
+
+
+def check_variant_somewhere(variant: str) -> None:
+    """``run all --variant X``: X must be a variant of some lab."""
+    variants = sorted({v for lab in catalogue.LABS for v in lab.scripts()})
+    if variant not in variants:
+        raise UsageError(msg_no_lab_has_variant(variant, variants))
 
 
 def platforms_for(container: str | None, jobs: int = 4) -> list:  # type: ignore[type-arg]
@@ -102,9 +161,15 @@ def _default_method(plat) -> str:  # type: ignore[no-untyped-def]
     return str(plat.available_methods()[0])
 
 
-def execute(request) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
+def execute(  # type: ignore[no-untyped-def]
+    request, on_result: Callable[[Observation], None] | None = None
+) -> tuple[list, list]:  # type: ignore[type-arg]
     """Plan the request on each chosen platform and run it, with a progress bar on
-    stderr. Returns (Observations, the claims the plans cover)."""
+    stderr. Returns (Observations, the claims the plans cover).
+
+    ``on_result`` sees each Observation once its run ended (natively: at once; from a
+    container: when the container's runs come back, also when the sweep failed).
+    """
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -114,6 +179,7 @@ def execute(request) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-a
     )
 
     from labkit import planner
+    from labkit.safe_text import TITLE_LIMIT, cell
 
     probe = platforms_for(request.container)
     plans = [planner.plan(request, p.available_methods(), _default_method(p)) for p in probe]
@@ -128,44 +194,81 @@ def execute(request) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-a
         for plat, plan in zip(plats, plans, strict=True):
             specs = list(plan.specs)
             claims += [c for c in plan.claims if c not in claims]
-            task = bar.add_task(f"{plat.name}", total=len(specs))
+            task = bar.add_task(cell(plat.name), total=len(specs))
 
             def progress(event: dict, task=task, name=plat.name) -> None:  # type: ignore[no-untyped-def]
                 bar.update(task, completed=event["index"],
-                           description=f"{name}: {event['lab']} {event['variant']} "
-                                       f"{event['method']}")
+                           description=cell(f"{name}: {event['lab']} {event['variant']} "
+                                            f"{event['method']}", TITLE_LIMIT))
 
-            observations += plat.run(specs, progress=progress)
-            bar.update(task, completed=len(specs), description=f"{plat.name}: done")
+            observations += _run_on(plat, specs, progress, on_result)
+            bar.update(task, completed=len(specs), description=cell(f"{plat.name}: done"))
     return observations, claims
 
 
-def save(observations: list[Observation], json_path: Path | None, out: Path | None) -> None:
-    if json_path:
-        data = [o.to_dict() for o in observations]
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(data[0] if len(data) == 1 else data,
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
-    if out:
-        observation.write(observations, out)
+def _run_on(plat, specs, progress, on_result):  # type: ignore[no-untyped-def]
+    if not hasattr(plat, "image"):
+        return plat.run(specs, progress=progress, on_result=on_result)
+    try:
+        got = plat.run(specs, progress=progress)
+    except ContainerSweepFailed as err:
+        for o in err.observations if on_result else ():
+            on_result(o)
+        raise
+    for o in got if on_result else ():
+        on_result(o)
+    return got
 
 
-def load_all(paths: Sequence[Path]) -> list[Observation]:
-    found: list[Observation] = []
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {path}")
-    for f in observation.iter_paths(paths):
+class Keeper:
+    """Saves Observations: each into ``--out`` as soon as its run ends, all of them
+    into ``--json`` at the end — also when the run is interrupted, so what finished
+    is kept."""
+
+    def __init__(self, json_path: Path | None, out: Path | None) -> None:
+        self.json_path, self.out = json_path, out
+        self.finished: list[Observation] = []
+        self.written = 0
+
+    def keep(self, obs: Observation) -> None:
+        self.finished.append(obs)
+        if self.out:
+            try:
+                observation.write([obs], self.out)
+            except OSError as e:
+                raise OutputFailed(msg_cannot_save(self.out, e.strerror or str(e))) from None
+            self.written += 1
+
+    def save_json(self, observations: Sequence[Observation] | None = None) -> None:
+        """Write ``--json``: the given Observations, else those finished so far."""
+        data = [o.to_dict() for o in (self.finished if observations is None else observations)]
+        if not self.json_path or not data:
+            return
+        text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1)
         try:
-            data = json.loads(f.read_text(encoding="utf-8"))
-            items = data if isinstance(data, list) else [data]
-            found += [Observation.from_dict(d) for d in items
-                      if isinstance(d, dict) and d.get("schema") == observation.SCHEMA]
-        except (ValueError, TypeError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{f}: not an Observation file ({exc})") from None
-    if not found:
-        raise UsageError(f"no Observations found in {', '.join(map(str, paths))}")
-    return found
+            self.json_path.parent.mkdir(parents=True, exist_ok=True)
+            self.json_path.write_text(text, encoding="utf-8", errors="backslashreplace")
+        except OSError as e:
+            raise OutputFailed(msg_cannot_save(self.json_path, e.strerror or str(e))) from None
+
+
+def run_and_keep(request, keeper: Keeper) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
+    """Execute; whatever happens, the runs that finished are saved."""
+    try:
+        observations, claims = execute(request, keeper.keep)
+    except BaseException:
+        keeper.save_json()
+        raise
+    keeper.save_json(observations)
+    return observations, claims
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """Every output path of ``run``/``compare`` writable, before anything runs."""
+    if getattr(args, "json", None) is not None:
+        preflight.output_file(args.json, "--json")
+    if getattr(args, "out", None) is not None:
+        preflight.output_folder(args.out, "--out")
 
 
 def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
@@ -198,7 +301,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from labkit import runner, show
     from labkit.planner import Request
+    from labkit.safe_text import escape
 
+    check_outputs(args)
     target = args.target
     common = dict(methods=(args.start_method,), repeats=args.repeat, timeout=args.timeout,
                   jobs=args.jobs, container=args.container)
@@ -210,10 +315,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         if args.isolate:
             raise UsageError("--isolate applies to a script (a lab always runs in a temp folder)")
+        if target == "all" and args.variant:
+            check_variant_somewhere(args.variant)
         request = Request(labs=(target,), variants=(args.variant,) if args.variant else (),
                           **common)
-    observations, claims = execute(request)
-    save(observations, args.json, args.out)
+    keeper = Keeper(args.json, args.out)
+    observations, claims = run_and_keep(request, keeper)
     out = _console()
     if target != "all":
         for o in observations:
@@ -229,10 +336,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             out.print(show.verdict_table(verdicts, title=title))
             out.print(show.summary_line(verdicts))
         if args.out:
-            out.print(f"Observations written to {args.out}")
+            out.print(escape(msg_written(keeper.written, args.out)))
         _fail_on(verdicts)
     elif args.out:
-        out.print(f"Observations written to {args.out}")
+        out.print(escape(msg_written(keeper.written, args.out)))
     return 0
 
 
@@ -251,6 +358,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from labkit import planner, runner, show
     from labkit.planner import Request
 
+    check_outputs(args)
     for p in args.scripts:
         runner.check_script(p)
     # Every method this platform has, and its default as a column of its own.
@@ -258,22 +366,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
                       methods=(planner.ALL, planner.DEFAULT), timeout=args.timeout,
                       jobs=args.jobs, container=args.container, isolate=args.isolate,
                       cwd=os.getcwd())
-    observations, _ = execute(request)
+    observations, _ = run_and_keep(request, Keeper(args.json, None))
     out = _console()
     shown: list[str] = []
     for o in observations:
         if o.lab not in shown:
             shown.append(o.lab)
             out.print(show.compare_table([x for x in observations if x.lab == o.lab]))
-    save(observations, args.json, None)
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from labkit import show
     from labkit.claims import judge_all
+    from labkit.load import load
 
-    verdicts = judge_all(load_all(args.paths))
+    verdicts = judge_all(load(args.paths).observations)
     out = _console()
     out.print(show.verdict_table(verdicts))
     out.print(show.summary_line(verdicts))
@@ -312,33 +420,65 @@ def interrupted_line(exc: BaseException, in_container: bool = False) -> str:
 
     left = contain.survivors_so_far()
     if not contain.runs_opened() and not in_container:
-        return f"interrupted by {interrupts.stop_name(exc)} before any run started"
+        return msg_interrupted_early(interrupts.stop_name(exc))
     if left:
-        return (f"interrupted by {interrupts.stop_name(exc)}: {len(left)} process(es) of the "
-                f"run could not be ended: {', '.join(left)}")
-    return f"interrupted by {interrupts.stop_name(exc)}: the run's processes were ended"
+        return msg_interrupted_survivors(interrupts.stop_name(exc), left)
+    return msg_interrupted(interrupts.stop_name(exc))
 
 
 def _say(line: str) -> None:
-    """Print to stderr, quietly giving up when it is gone (a closed terminal: SIGHUP)."""
+    """One line on stderr; if even stderr cannot take it, the exit code still tells."""
     try:
-        print(line, file=sys.stderr, flush=True)
+        print(f"labkit: {line}", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
 
 
+def _drop_stdout() -> None:
+    """Point fd 1 at the null device, so the interpreter's last flush cannot fail
+    again (and print "Exception ignored ... BrokenPipeError")."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+_STDOUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EFBIG,
+                  getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
+    prepare_streams()
     interrupts.install()  # SIGINT, SIGTERM, SIGHUP: one flag, raised once, here
     args = None
     try:
         args = build_parser().parse_args(argv)
         code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full or closed stdout shows here, inside the handlers
     except KeyboardInterrupt as exc:
         in_container = bool(getattr(args, "container", None))  # its runs are not ours to count
         err = Interrupted(interrupted_line(exc, in_container))
-        _say(f"labkit: {err}")
+        _say(str(err))
         code = interrupts.stop_code(exc)
     except LabkitError as err:
-        print(f"labkit: {err}", file=sys.stderr)
+        _say(str(err))
         code = err.exit_code
+    except BrokenPipeError:  # `labkit list | head -1`: the reader had enough
+        _drop_stdout()
+        code = EXIT_BROKEN_PIPE
+    except OSError as err:
+        if err.filename is not None:
+            raise  # a file the kit opened: its own message would have said so
+        if os.name == "nt" and err.errno == errno.EINVAL:
+            _drop_stdout()  # how Windows reports a pipe whose reader is gone
+            code = EXIT_BROKEN_PIPE
+        elif err.errno in _STDOUT_ERRNOS:
+            _drop_stdout()
+            failed = OutputFailed(msg_stdout_failed(err.strerror or str(err)))
+            _say(str(failed))
+            code = failed.exit_code
+        else:
+            raise
     sys.exit(code)

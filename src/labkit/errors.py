@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from labkit.observation import Observation
+
 
 class LabkitError(Exception):
     """Base of every error the kit reports as one readable line."""
@@ -39,3 +45,28 @@ class Interrupted(LabkitError):
     """Ctrl-C: everything the run created has been removed."""
 
     exit_code = 130
+
+
+class ContainerSweepFailed(LabkitError):
+    """The sweep inside the container did not finish (crash, or killed by the watchdog).
+
+    ``observations`` holds the runs that did finish (the sweep writes each as it ends).
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, observations: Sequence[Observation] = ()) -> None:
+        super().__init__(message)
+        self.observations = list(observations)
+
+
+class OutputFailed(LabkitError):
+    """What the kit prints or saves could not be written (stdout on a full disk, say).
+
+    Runs that finished before were kept wherever they had been written already.
+    """
+
+    exit_code = 4
+
+
+EXIT_BROKEN_PIPE = 141  # stdout's reader went away (``| head``): as a shell reports SIGPIPE

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 SCHEMA = "labkit.observation/1"
@@ -167,8 +168,11 @@ class Observation:
             raise ValueError(f"not a {SCHEMA} record (schema={d.get('schema')!r})")
         names = {f.name for f in dataclasses.fields(cls)}
         kw = {k: v for k, v in d.items() if k in names}
-        kw["output"] = tuple(OutputLine(**o) for o in d.get("output", ()))
-        kw["processes"] = tuple(ProcessRecord(**p) for p in d.get("processes", ()))
+        # Fields a newer kit added are ignored here, as the schema allows.
+        kw["output"] = tuple(OutputLine(**_known(OutputLine, o)) for o in d.get("output", ()))
+        kw["processes"] = tuple(
+            ProcessRecord(**_known(ProcessRecord, p)) for p in d.get("processes", ())
+        )
         kw["available_start_methods"] = tuple(d.get("available_start_methods", ()))
         kw["tracer_errors"] = tuple(d.get("tracer_errors", ()))
         kw["survivors"] = tuple(d.get("survivors", ()))
@@ -176,13 +180,25 @@ class Observation:
         return cls(**kw)
 
 
+def _known(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in dataclasses.fields(cls)}
+    return {k: v for k, v in d.items() if k in names}
+
+
+def _file_stem(text: str) -> str:
+    """A name part that stays inside the folder: a script's path gives its stem only."""
+    stem = PurePath(text.replace("\\", "/")).name
+    stem = stem[:-3] if stem.endswith(".py") else stem
+    return re.sub(r"[^\w.-]", "_", stem).lstrip(".")[:80] or "_"
+
+
 def write(observations: Iterable[Observation], directory: Path) -> list[Path]:
     """Write each Observation to its own file; names never collide within a directory."""
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for obs in observations:
-        stem = Path(obs.lab).stem if obs.lab.endswith(".py") else obs.lab
-        name = f"{stem}.{obs.variant}.{obs.requested_start_method}.{obs.repeat}.{obs.run_id}.json"
+        name = (f"{_file_stem(obs.lab)}.{_file_stem(obs.variant)}."
+                f"{_file_stem(obs.requested_start_method)}.{obs.repeat}.{obs.run_id}.json")
         path = directory / name
         path.write_text(obs.to_json(), encoding="utf-8")
         paths.append(path)

@@ -278,7 +278,16 @@ def _execute_watched(  # type: ignore[no-untyped-def]
     )
 
 
-MAX_WATCHED = 4096  # children watched at once in one run; more are noticed by parents
+def _watch_cap() -> int:
+    """How many children to watch at once: half the descriptors this process may open,
+    so the runner itself (pipes, /proc, trace files) never runs out."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return 256
+    return 4096 if soft == resource.RLIM_INFINITY else max(16, min(4096, soft // 2))
 
 
 class ExitWatch:
@@ -293,6 +302,7 @@ class ExitWatch:
         self._sock = sock
         self._t0_ns = t0_ns
         self._died: dict[int, float] = {}
+        self._cap = _watch_cap()
         self._stop_r, self._stop_w = os.pipe()
         self._thread = threading.Thread(target=self._loop, name="labkit-exit-watch",
                                         daemon=True)
@@ -335,8 +345,8 @@ class ExitWatch:
                 # The socket is in the script's reach: only a pidfd of the pid it names
                 # counts, and only so many, so nothing sent there can fake a death time
                 # or fill the kit's descriptor table.
-                if pid < 0 or len(watched) >= MAX_WATCHED or linux.pidfd_pid(fd) != pid:
-                    os.close(fd)
+                if pid < 0 or len(watched) >= self._cap or linux.pidfd_pid(fd) != pid:
+                    os.close(fd)  # that child's end stays its parent's noticing
                     continue
                 watched[fd] = pid
                 poller.register(fd, select.POLLIN)
@@ -347,17 +357,24 @@ class ExitWatch:
         poller.register(self._stop_r, select.POLLIN)
         watched: dict[int, int] = {}  # pidfd -> pid
         stopping = False
+        late: set[int] = set()  # received after the run ended: their death time is unknown
         while True:
             ready = poller.poll(0 if stopping else None)
             now = self._now()
+            if not stopping and any(fd == self._stop_r for fd, _ in ready):
+                poller.unregister(self._stop_r)
+                stopping = True  # first: what arrives with the stop arrived too late
             for fd, _ in ready:
                 if fd == self._sock.fileno():
+                    before = set(watched)
                     self._receive(poller, watched)
-                elif fd == self._stop_r:
-                    poller.unregister(fd)
-                    stopping = True
+                    if stopping:
+                        late |= set(watched) - before
                 elif fd in watched:
-                    self._died.setdefault(watched.pop(fd), now)
+                    pid = watched.pop(fd)
+                    if fd not in late:
+                        self._died.setdefault(pid, now)
+                    late.discard(fd)
                     poller.unregister(fd)
                     os.close(fd)
             if stopping and not ready:

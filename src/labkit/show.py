@@ -13,8 +13,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from labkit import console as _console
 from labkit.claims import Status, Verdict, all_claims
 from labkit.observation import EndSource, Observation, ProcessRecord
+from labkit.safe_text import TITLE_LIMIT, cell, styled
 
 MARK = {
     Status.PASS: ("✓", "green"),
@@ -27,10 +29,7 @@ METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
 
 
 def console(stderr: bool = False) -> Console:
-    # Logs and CI have no terminal width: give tables room instead of rich's 80 columns.
-    probe = Console(stderr=stderr)
-    width = None if probe.is_terminal else 160
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    return _console.console(stderr)
 
 
 def _method_key(m: str) -> int:
@@ -48,7 +47,7 @@ def verdict_table(verdicts: Sequence[Verdict], title: str = "Claims") -> Table:
     cells: dict[tuple[str, str, str], Verdict] = {
         (v.claim, v.environment, v.method): v for v in verdicts
     }
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table = Table(title=cell(title, TITLE_LIMIT), box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("lab", style="bold", no_wrap=True)
     table.add_column("claim", no_wrap=True)
     if len(envs) > 1:
@@ -57,7 +56,7 @@ def verdict_table(verdicts: Sequence[Verdict], title: str = "Claims") -> Table:
     else:
         columns = [(envs[0] if envs else "", m) for m in methods]  # type: ignore[misc]
     for env, method in columns:
-        table.add_column(env if method is None else method, overflow="fold", max_width=34)
+        table.add_column(cell(env if method is None else method), overflow="fold", max_width=34)
     rows = [(c, m) for c in all_claims() for m in (methods if len(envs) > 1 else [None])]
     last_lab = None
     for claim, row_method in rows:
@@ -68,13 +67,14 @@ def verdict_table(verdicts: Sequence[Verdict], title: str = "Claims") -> Table:
                 row_cells.append(Text(""))
                 continue
             mark, style = MARK[v.status]
-            row_cells.append(Text(f"{mark} {v.value}".strip(),
-                                  style=style if v.status != Status.PASS else ""))
+            row_cells.append(styled(f"{mark} {v.value}".strip(),
+                                    style=style if v.status != Status.PASS else ""))
         if not any(c.plain for c in row_cells):
             continue
-        head: list[Text | str] = [claim.lab if claim.lab != last_lab else "", claim.id]
+        head: list[Text | str] = [cell(claim.lab) if claim.lab != last_lab else "",
+                                  cell(claim.id)]
         if row_method:
-            head.append(row_method)
+            head.append(cell(row_method))
         last_lab = claim.lab
         table.add_row(*head, *row_cells)
     return table
@@ -97,7 +97,7 @@ def observation_view(o: Observation, max_lines: int = 60) -> Table:
     title = (f"{o.lab} [{o.variant}] {how} "
              f"(requested {o.requested_start_method}) — exit {o.exit_code}, "
              f"{o.duration_s:.2f} s{', TIMED OUT' if o.timed_out else ''}")
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table = Table(title=cell(title, TITLE_LIMIT), box=box.SIMPLE_HEAD, title_justify="left")
     table.add_column("t (s)", justify="right", no_wrap=True)
     table.add_column("pid", justify="right", no_wrap=True)
     table.add_column("who", no_wrap=True)
@@ -110,7 +110,7 @@ def observation_view(o: Observation, max_lines: int = 60) -> Table:
                                            style="dim"))
         who = "fd" if ln.pid is None else roles.get(ln.pid, "?")
         style = "red" if ln.stream == "stderr" else ""
-        table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), who, Text(ln.text, style=style))
+        table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), cell(who), styled(ln.text, style))
     return table
 
 
@@ -130,7 +130,8 @@ def process_view(o: Observation) -> Table:
     for p in o.processes:
         lat = (f"{p.start_latency * 1000:.1f} ms"
                if p.role == "child" and p.start_latency is not None else "")
-        table.add_row(str(p.pid), str(p.ppid or ""), p.role, p.name, p.method or "",
+        table.add_row(str(p.pid), str(p.ppid or ""), cell(p.role), cell(p.name),
+                      cell(p.method or ""),
                       t(p.start_requested_t), t(p.started_t), lat, ended(p),
                       "" if p.exitcode is None else str(p.exitcode))
     return table
@@ -139,14 +140,14 @@ def process_view(o: Observation) -> Table:
 def compare_table(observations: Sequence[Observation]) -> Table:
     """One script under several methods, side by side: what differs is highlighted."""
     obs = sorted(observations, key=lambda o: _method_key(o.requested_start_method))
-    table = Table(title=f"{obs[0].lab}: side by side", box=box.SIMPLE_HEAD,
+    table = Table(title=cell(f"{obs[0].lab}: side by side", TITLE_LIMIT), box=box.SIMPLE_HEAD,
                   title_justify="left")
     table.add_column("", style="bold", no_wrap=True)
     for o in obs:
         head = o.requested_start_method
         if o.requested_start_method == "default":
             head += f" ({o.start_method})"
-        table.add_column(head, overflow="fold", max_width=40)
+        table.add_column(cell(head), overflow="fold", max_width=40)
 
     def latency(o: Observation) -> str:
         lat = sorted(x for c in o.children if (x := c.start_latency) is not None)
@@ -169,13 +170,13 @@ def compare_table(observations: Sequence[Observation]) -> Table:
     for name, get in rows.items():
         values = [get(o) for o in obs]
         differs = len(set(values)) > 1 and name not in ("wall time", "start latency (median)")
-        table.add_row(name, *[Text(v, style="yellow" if differs else "") for v in values])
+        table.add_row(name, *[styled(v, "yellow" if differs else "") for v in values])
     # The stdout text, first lines, so the reader sees the different behaviour itself.
     for i in range(max(len(o.lines("stdout")) for o in obs[:1] + list(obs)) if obs else 0):
         if i >= 8:
             break
         values = [o.lines("stdout")[i].text if i < len(o.lines("stdout")) else "" for o in obs]
         differs = len(set(values)) > 1
-        table.add_row(f"stdout {i + 1}", *[Text(v, style="yellow" if differs else "")
+        table.add_row(f"stdout {i + 1}", *[styled(v, "yellow" if differs else "")
                                            for v in values])
     return table

@@ -65,11 +65,13 @@ def run_specs(
     """Run every spec; results come back in the order of ``specs``.
 
     ``on_result`` sees each Observation as soon as its run ends (before ``progress``),
-    so a batch killed half-way still leaves the finished runs behind.
+    so a batch killed half-way still leaves the finished runs behind. Runs ended by
+    the abort itself are not finished runs: they are dropped, not passed on.
     """
     results: list[Observation | None] = [None] * len(specs)
     finished = 0
     lock = threading.Lock()  # workers finish concurrently: count them one at a time
+    aborting = threading.Event()
 
     def one(i: int) -> None:
         nonlocal finished
@@ -85,6 +87,8 @@ def run_specs(
                 cwd=spec.cwd,
             ),
         )
+        if aborting.is_set():
+            return
         with lock:
             results[i] = obs
             if on_result:
@@ -102,6 +106,7 @@ def run_specs(
                 fut.result()
         except BaseException:
             # Ctrl-C lands here, in the waiting thread: end the runs the workers hold.
+            aborting.set()
             pool.shutdown(wait=False, cancel_futures=True)
             runner.abort_all()
             pool.shutdown(wait=True)

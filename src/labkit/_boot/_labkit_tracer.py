@@ -30,6 +30,9 @@ _after_fork_hooked = False  # multiprocessing.util will re-trace a child's _chil
 _sinks: list[_Sink] = []
 
 
+_perf_ns = time.perf_counter_ns
+
+
 def _now() -> float:
     return (time.perf_counter_ns() - _T0) / 1e9
 
@@ -92,43 +95,70 @@ class _Sink(io.BufferedIOBase):
     """The bytes under sys.stdout/sys.stderr: every complete line becomes an event.
 
     The text layer above it writes through, so a line is stamped when the script wrote
-    its first bytes (``print(..., end='')``), not when its newline came.
+    its first bytes (``print(..., end='')``), not when its newline came. ``flushed``
+    counts the bytes of the unfinished line that the script flushed: by hand (a
+    terminal) only the rest is still in a buffer that a fork child inherits.
     """
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, fd: int, unbuffered: bool) -> None:
         super().__init__()
         self.stream = stream
+        self.fd = fd
+        self.unbuffered = unbuffered  # python -u / PYTHONUNBUFFERED: every write is flushed
         self.pending = bytearray()
         self.pending_t = 0.0
+        self.flushed = 0
 
     def writable(self) -> bool:
         return True
+
+    def fileno(self) -> int:
+        # The real descriptor, as by hand: faulthandler, subprocess(stdout=sys.stdout) and
+        # os.write(sys.stdout.fileno()) use it; what they write is read from the pipe.
+        return self.fd
 
     @property
     def raw(self) -> _Sink:  # some scripts reach for sys.stdout.buffer.raw
         return self
 
     def write(self, b) -> int:  # type: ignore[override]
-        data = bytes(b)
-        if not data:
-            return 0
-        if not self.pending:
-            self.pending_t = _now()
-        self.pending += data
-        while True:
-            cut = self.pending.find(b"\n")
-            if cut < 0:
-                break
-            self._line(bytes(self.pending[:cut]), self.pending_t)
-            del self.pending[: cut + 1]
-            self.pending_t = _now()
-        return len(data)
+        # Called for every piece print() writes: kept lean (no copy, one search).
+        pending = self.pending
+        start = len(pending)
+        if not start:
+            self.pending_t = (_perf_ns() - _T0) / 1e9
+        pending += b
+        written = len(pending) - start
+        if pending.find(b"\n", start) >= 0:
+            self._lines()
+        elif self.unbuffered:
+            self.flushed = len(pending)
+        return written
+
+    def _lines(self) -> None:
+        pending = self.pending
+        t = self.pending_t
+        while (cut := pending.find(b"\n")) >= 0:
+            self._line(bytes(pending[:cut]), t)
+            del pending[: cut + 1]
+            t = _now()
+        self.pending_t = t
+        self.flushed = len(pending) if self.unbuffered else 0
+
+    def flush(self) -> None:
+        self.flushed = len(self.pending)
+
+    def after_fork(self) -> None:
+        """In a fork child: keep only what by hand would still sit in the copied buffer."""
+        del self.pending[: self.flushed]
+        self.flushed = 0
 
     def drain(self) -> None:
         """Emit a last line that had no newline (called when the process ends)."""
         if self.pending:
             self._line(bytes(self.pending), self.pending_t)
             self.pending.clear()
+            self.flushed = 0
 
     def _line(self, raw: bytes, t: float) -> None:
         if raw.endswith(b"\r"):
@@ -179,14 +209,14 @@ def _capture(name: str, fd: int, role: str) -> None:
         os.name == "nt" and role != "interpreter"
     ):
         return
-    sink = _Sink(name)
+    sink = _Sink(name, fd, bool(getattr(orig, "write_through", False)))
     _sinks.append(sink)
     wrapper = io.TextIOWrapper(
         sink,
         encoding=getattr(orig, "encoding", None) or "utf-8",
         errors=getattr(orig, "errors", None) or "strict",
         newline="\n",
-        line_buffering=True,
+        line_buffering=False,  # it writes through; flush() is then the script's own
         write_through=True,
     )
     setattr(sys, name, wrapper)
@@ -205,9 +235,9 @@ def _drain() -> None:
 
 
 def _after_fork_in_child() -> None:
-    # The parent's unfinished line belongs to the parent: it will emit it itself.
+    # The parent's flushed unfinished line belongs to the parent: it will emit it itself.
     for sink in _sinks:
-        sink.pending.clear()
+        sink.after_fork()
 
 
 def _role() -> str:

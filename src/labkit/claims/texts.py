@@ -1,7 +1,8 @@
 """Claim texts in both languages, and what each tutorial sentence turned out to be.
 
 ``TEXTS`` is plain data the translation catalogs are built from: for a claim id, its
-statement and a one-line "why" per start method, each in Chinese (the zh-cn Python
+statement, the tutorial sentence it quotes (tutorial claims only; the Chinese is the
+tutorial's own words) and a one-line "why" per start method, each in Chinese (the zh-cn Python
 docs' terms: 启动方法, 守护进程, 互斥锁, 队列) and English. ``TUTORIAL`` marks every
 tutorial sentence a claim checks as confirmed, refuted or platform-dependent, with the
 evidence. Stdlib-only.
@@ -24,6 +25,10 @@ def _same(zh: str, en: str) -> dict[str, Bilingual]:
 
 TEXTS: dict[str, dict[str, dict]] = {
     "seed.start.run_in_parent": {
+        "quote": {
+            "zh": 'p.start()  #相等于p.run（），执行自定义进程的方法',
+            "en": "p.start()  # the same as p.run(): runs the custom process's method",
+        },
         "statement": {
             "zh": "用 p.run() 代替 p.start()：run() 在父进程自己的 pid 中同步执行，不创建任何进程；"
                   "start() 和 run() 并不相同。",
@@ -38,6 +43,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.join.concurrent": {
+        "quote": {
+            "zh": '使用join方法实现并发执行',
+            "en": 'Use the join method to run concurrently.',
+        },
         "statement": {
             "zh": "start() 让三个子进程同时运行，join() 只是等待它们：总耗时约等于最长的 3 秒，"
                   "而不是 6 秒之和。",
@@ -51,6 +60,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.join.serial": {
+        "quote": {
+            "zh": '使用join方法实现并发执行',
+            "en": 'Use the join method to run concurrently.',
+        },
         "statement": {
             "zh": "每个 start() 之后立刻 join()，"
                   "子进程就一个接一个运行：总耗时约为睡眠之和（6 秒），"
@@ -65,7 +78,29 @@ TEXTS: dict[str, dict[str, dict]] = {
             "processes concurrent is start().",
         ),
     },
+    "seed.terminate.dies_quickly": {
+        "quote": {
+            "zh": "杀死进程也是给系统发起一个信号，需要比较长的时间才能把进程杀死",
+            "en": "Killing a process is sending the system a signal; it takes quite a long "
+                  "time until the process is dead.",
+        },
+        "statement": {
+            "zh": "terminate() 之后子进程在几毫秒内就死掉（每毫秒检查一次，远少于 200 毫秒），"
+                  "并不需要很长时间。",
+            "en": "After terminate() the child is dead within milliseconds (well under "
+                  "200 ms, polled every millisecond), not after a long time.",
+        },
+        "why": _same(
+            "SIGTERM（Windows 上是 TerminateProcess）让没有处理它的睡眠子进程立刻结束。",
+            "SIGTERM (TerminateProcess on Windows) ends a sleeping child that does not "
+            "handle it at once.",
+        ),
+    },
     "seed.daemon.123_after_main": {
+        "quote": {
+            "zh": '只要main__出现，123就不会出现了',
+            "en": 'Once main__ has appeared, 123 will not appear.',
+        },
         "statement": {
             "zh": "在教程的脚本中，123 仍可能出现在 'main____' 之后（守护进程在主进程代码结束后才被"
                   "退出处理函数终止）：spawn 下从不出现，fork 和 forkserver 下是竞争，报告其频率。",
@@ -92,6 +127,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         },
     },
     "seed.daemon.lives_while_main_runs": {
+        "quote": {
+            "zh": '只要main__出现，123就不会出现了',
+            "en": 'Once main__ has appeared, 123 will not appear.',
+        },
         "statement": {
             "zh": "主进程在 'main____' 之后还运行 2 秒时，守护进程在每种启动方法下都打印 123，"
                   "并在一秒后、'main____' 之后打印 'end'：它在主进程代码结束时死掉，"
@@ -107,6 +146,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.daemon.set_after_start": {
+        "quote": {
+            "zh": '守护进程开启必须在开启进程之前',
+            "en": 'A daemon must be set before the process is started.',
+        },
         "statement": {
             "zh": "在 start() 之后设置 daemon，主进程抛出 AssertionError 'process has already "
                   "started'（退出码 1）；已作为非守护进程启动的子进程仍会运行完。",
@@ -121,6 +164,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.mutex.held_after_error": {
+        "quote": {
+            "zh": '一个进程一个进程的去修改数据文件',
+            "en": 'The processes modify the data file one after another.',
+        },
         "statement": {
             "zh": "只用 acquire()/release() 而没有 "
                   "try/finally 时，持有互斥锁的进程出错会让锁一直被占着："
@@ -136,6 +183,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.queue.put_blocks": {
+        "quote": {
+            "zh": '如果添加值的个数超出队列长度，会发生队列阻塞',
+            "en": "Putting more values than the queue's length blocks the queue.",
+        },
         "statement": {
             "zh": "在已满的 Queue(3) 上 put() 会永远阻塞：后面的代码都不执行，由看门狗结束运行。",
             "en": "put() on a full Queue(3) blocks for ever: nothing after it runs, the watchdog "
@@ -147,6 +198,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.queue.put_timeout": {
+        "quote": {
+            "zh": '发生阻塞的时候等待3秒主动抛出一个异常queue.Full',
+            "en": 'When it blocks, wait 3 seconds, then raise queue.Full.',
+        },
         "statement": {
             "zh": "在已满的队列上 put(block=True, timeout=3) 约 3 秒后抛出 queue.Full。",
             "en": "put(block=True, timeout=3) on a full queue raises queue.Full after about 3 s.",
@@ -158,6 +213,10 @@ TEXTS: dict[str, dict[str, dict]] = {
         ),
     },
     "seed.queue.get_nowait": {
+        "quote": {
+            "zh": '如果队列为空，会主动抛出一个异常 queue.Empty',
+            "en": 'If the queue is empty, it raises queue.Empty.',
+        },
         "statement": {
             "zh": "在空队列上 get(block=False) 立即抛出 queue.Empty（远少于 1 秒）。",
             "en": "get(block=False) on an empty queue raises queue.Empty at once (well under "
@@ -168,6 +227,71 @@ TEXTS: dict[str, dict[str, dict]] = {
             "A non-blocking get does not wait: an empty queue raises queue.Empty (that is "
             "_queue.Empty) at once.",
         ),
+    },
+    "kit.guard.unguarded": {
+        "statement": {
+            "zh": "没有 __main__ 保护时：fork 下正常；spawn 下子进程因 bootstrapping RuntimeError "
+                  "死亡而父进程继续；forkserver 下 3.13.8 / 3.14.1 之前与 spawn 相同，"
+                  "从这两个版本起 fork 服务器在预加载脚本时死亡，父进程随之失败。",
+            "en": "Without the __main__ guard: works under fork; under spawn the child dies "
+                  "with the bootstrapping RuntimeError and the parent goes on; under "
+                  "forkserver the same before 3.13.8 / 3.14.1, and from then on the fork "
+                  "server dies preloading the script and the parent fails.",
+        },
+        "why": {
+            "fork": {
+                "zh": "fork 出的子进程不会重新导入脚本，所以没有保护的 start() 不会再执行一次。",
+                "en": "A forked child does not import the script again, so the unguarded "
+                      "start() does not run twice.",
+            },
+            "spawn": {
+                "zh": "子进程重新导入脚本，在自己还没启动完成时又执行到 start()。",
+                "en": "The child imports the script again and reaches start() before it has "
+                      "finished starting itself.",
+            },
+            "forkserver": {
+                "zh": "预加载主模块的 fork 服务器（3.13.8+、3.14.1+）自己导入脚本，"
+                      "并死在 start() 上；更早的版本由每个子进程导入，像 spawn 一样失败。",
+                "en": "A fork server that preloads the main module (3.13.8+, 3.14.1+) imports "
+                      "the script itself and dies on its start(); before, each child imports "
+                      "it and fails like spawn's.",
+            },
+            "default": {
+                "zh": "与本平台默认启动方法的表现相同。",
+                "en": "Behaves as the platform's default start method does.",
+            },
+        },
+    },
+    "kit.guard.pool": {
+        "statement": {
+            "zh": "没有保护的 Pool.map 在 fork 下正常，在 spawn 下永远不会结束（由看门狗结束）；"
+                  "forkserver 下 3.13.8 / 3.14.1 之前与 spawn 相同，从这两个版本起父进程立即失败。",
+            "en": "An unguarded Pool.map works under fork and never finishes under spawn (the "
+                  "watchdog ends it); under forkserver the same before 3.13.8 / 3.14.1, and "
+                  "from then on the parent fails at once.",
+        },
+        "why": {
+            "fork": {
+                "zh": "fork 出的工作进程不会重新导入脚本。",
+                "en": "Forked workers do not import the script again.",
+            },
+            "spawn": {
+                "zh": "每个工作进程导入脚本，试图再建进程池而死亡；进程池不停地补充新的工作进程。",
+                "en": "Each worker imports the script, tries to build the pool again and "
+                      "dies; the pool keeps replacing its workers.",
+            },
+            "forkserver": {
+                "zh": "预加载主模块的 fork 服务器（3.13.8+、3.14.1+）导入脚本时死亡，"
+                      "父进程立即失败；更早的版本像 spawn 一样挂起。",
+                "en": "A fork server that preloads the main module (3.13.8+, 3.14.1+) dies "
+                      "importing the script and the parent fails at once; before, it hangs "
+                      "like spawn.",
+            },
+            "default": {
+                "zh": "与本平台默认启动方法的表现相同。",
+                "en": "Behaves as the platform's default start method does.",
+            },
+        },
     },
     "kit.default.listed_first": {
         "statement": {
@@ -264,6 +388,10 @@ TUTORIAL: dict[str, TutorialCheck] = {
         "Windows it depends on the patch release."),
     "seed.terminate.dead_later": _check(
         C, "一秒之后子进程已经结束。", "A second later the child is gone."),
+    "seed.terminate.dies_quickly": _check(
+        R, "terminate() 之后子进程几毫秒内就死了：“需要时间”没错，“比较长的时间”不对。",
+        "The child is dead milliseconds after terminate(): \"it takes time\" is right, "
+        "\"quite a long time\" is not."),
     "seed.terminate.exitcode": _check(
         C, "被终止的子进程退出码为 -SIGTERM，最后一行从未打印。",
         "The terminated child's exit code is -SIGTERM; its last line never prints."),

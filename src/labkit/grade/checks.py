@@ -149,8 +149,9 @@ def _children_ok(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, st
         if bad:
             p = bad[0]
             err = last_error(o, p.pid)
-            raise expect(False, value, f"{p.name} (pid {p.pid}) "
-                         + _t(lang, "exit code ", "退出码 ") + str(p.exitcode)
+            how = (_t(lang, "exit code ", "退出码 ") + str(p.exitcode) if p.exitcode is not None
+                   else _t(lang, "still running when the run ended", "运行结束时仍未退出"))
+            raise expect(False, value, f"{p.name} (pid {p.pid}) {how}"
                          + (f": {err}" if err else ""))
         raise expect(True, value)
     return check

@@ -3,8 +3,9 @@
 It writes ``.github/workflows/classroom.yml`` (a job per OS: ubuntu, macos, windows;
 one step per exercise with Classroom's command grader and the exercise's max score,
 then Classroom's reporter; the grade JSONs are kept as an artifact for
-``labkit report --grades``), the starters as ``<exercise>.py`` and a short README
-for students."""
+``labkit report --grades``), the starters as ``<exercise>.py``, their checks under
+``.labkit/exercises/`` (an installed kit grades from there) and a short README for
+students."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ jobs:
     runs-on: ${{{{ matrix.os }}}}
     env:
       PYTHONUTF8: "1"  # feedback has ✓ and Chinese; a Windows pipe is cp1252 otherwise
+      LABKIT_EXERCISES: {exercises.TEMPLATE_DIR.as_posix()}  # the checks, kept in this repository
     steps:
       - name: Checkout code
         uses: actions/checkout@v5
@@ -115,7 +117,8 @@ started each process.
 |---|---|---|
 {rows}
 
-`pip install labkit` once, then run the command of an exercise: it prints a table
+`pip install labkit` once, then run the command of an exercise in this folder (the checks
+are in `.labkit/exercises/`; do not edit them): it prints a table
 (check × start method), what failed with its evidence, the hint and your score, and exits
 0 only at full marks. `--lang zh` 中文反馈。 Every push is graded on Linux, macOS and
 Windows (the Actions tab); Windows and macOS have no `fork`, so a fix must not depend on it.
@@ -130,6 +133,9 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"{target} is not a folder")
     files = {WORKFLOW: workflow(chosen, args.kit, args.python), Path("README.md"): readme(chosen)}
     starters = {Path(f"{x.id}.py"): x.starter for x in chosen}
+    # the checks travel with the template: an installed kit grades from them
+    starters.update({exercises.TEMPLATE_DIR / x.id / "exercise.toml": x.directory / "exercise.toml"
+                     for x in chosen})
     existing = [p for p in (*files, *starters) if (target / p).exists()]
     if existing and not args.force:
         raise UsageError(f"{target / existing[0]} exists (use --force to overwrite)")
@@ -137,7 +143,8 @@ def main(args: argparse.Namespace) -> int:
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         (target / rel).write_text(text, encoding="utf-8")
     for rel, src in starters.items():
+        (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, target / rel)
-    print(f"wrote {target / WORKFLOW}, {target / 'README.md'} and "
-          f"{len(starters)} starter(s) in {target}")
+    print(f"wrote {target / WORKFLOW}, {target / 'README.md'}, {len(chosen)} starter(s) and "
+          f"their checks ({exercises.TEMPLATE_DIR.as_posix()}) in {target}")
     return 0

@@ -5,6 +5,7 @@ parser by ``add_parsers``, run through ``COMMANDS``; ``labkit report`` gets
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from labkit.errors import ClaimFailed, UsageError
@@ -26,7 +27,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("file", type=Path, help="the student's Python file")
     g.add_argument("--json", type=Path, help="write the grade (points, checks, evidence)")
     g.add_argument("--junit", type=Path, help="write JUnit XML, one testcase per check")
-    g.add_argument("--container", help="grade inside the kit image of this CPython (3.14, all)")
+    g.add_argument("--container", help="grade inside the hardened kit image of this CPython "
+                   "(3.14, all; auto: where a Docker engine answers, else natively)")
     # own dest: a subparser's default must not overwrite a global --lang
     g.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="feedback language")
     g.add_argument("--student", default="", help="who this is, recorded in the grade JSON")
@@ -79,6 +81,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     _lang.utf8_stdout()
     exercise = exercises.load(args.exercise)
     grading.check_file(args.file)
+    say = ("评分中：{f} 在每种启动方式和默认方式下运行（每次最多 {t:.0f} 秒）…" if lang == "zh"
+           else "grading: {f} under every start method and the default (at most {t:.0f} s each)…")
+    print(say.format(f=args.file, t=exercise.timeout), file=sys.stderr, flush=True)
     g = grading.grade(exercise, args.file, container=args.container, student=args.student)
     if args.json:
         grading.write_json(g, args.json)

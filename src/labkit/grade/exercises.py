@@ -6,20 +6,38 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from labkit.errors import UsageError
 
+TEMPLATE_DIR = Path(".labkit") / "exercises"  # where a Classroom template keeps the checks
+
 
 def exercises_dir() -> Path:
-    """``exercises/`` beside ``src/`` in a checkout; ``LABKIT_EXERCISES`` overrides."""
+    """``LABKIT_EXERCISES``; else ``exercises/`` beside ``src/`` in a checkout; else, for an
+    installed kit in a student's repository, ``.labkit/exercises`` of the current folder."""
     env = os.environ.get("LABKIT_EXERCISES")
     if env:
         return Path(env)
     for parent in Path(__file__).resolve().parents:
         if (parent / "exercises" / "guard" / "exercise.toml").is_file():
             return parent / "exercises"
-    return Path.cwd() / "exercises"
+    return Path.cwd() / TEMPLATE_DIR
+
+
+class CheckKind(StrEnum):
+    """What a check looks at; all but STATIC_GUARD read one run per start method."""
+
+    RUNS_TO_END = "runs_to_end"
+    NO_BOOTSTRAP_ERROR = "no_bootstrap_error"
+    CHILDREN_OK = "children_ok"
+    LINES = "lines"
+    START_METHOD = "start_method"
+    STATIC_GUARD = "static_guard"  # the AST of the source, judged once
+
+
+KINDS = tuple(CheckKind)
 
 
 @dataclass(frozen=True)
@@ -32,7 +50,7 @@ class LineSpec:
 
 @dataclass(frozen=True)
 class CheckSpec:
-    kind: str
+    kind: CheckKind
     weight: int
     min_children: int = 0
     lines: tuple[LineSpec, ...] = ()
@@ -57,8 +75,6 @@ class Exercise:
         return self.directory / "starter.py"
 
 
-KINDS = ("runs_to_end", "no_bootstrap_error", "children_ok", "lines", "start_method",
-         "static_guard")
 
 
 def ids() -> list[str]:
@@ -83,7 +99,7 @@ def load(exercise_id: str) -> Exercise:
         if c.get("kind") not in KINDS:
             raise UsageError(f"{path}: unknown check kind {c.get('kind')!r}")
         checks.append(CheckSpec(
-            kind=c["kind"],
+            kind=CheckKind(c["kind"]),
             weight=int(c.get("weight", 1)),
             min_children=int(c.get("min_children", 0)),
             lines=tuple(LineSpec(x["text"], int(x.get("count", 1))) for x in c.get("lines", ())),

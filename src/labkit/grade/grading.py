@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from labkit import __version__, runner
-from labkit.claims import Evidence, group_by_environment
+from labkit.claims import Evidence, Status, group_by_environment
 from labkit.errors import UsageError
 from labkit.grade import checks
 from labkit.grade.exercises import CheckSpec, Exercise
@@ -28,17 +28,16 @@ from labkit.sweep import RunSpec
 
 SCHEMA = "labkit.grade/1"
 STATIC = "static"  # the "method" of a check that reads the source, not a run
-PASS = "pass"
-FAIL = "fail"
+PASS, FAIL = Status.PASS, Status.FAIL
 ORDER = ("fork", "spawn", "forkserver", "default")
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    check: str  # the check's kind, e.g. "lines"
+    check: str  # the check's kind (exercises.CheckKind), e.g. "lines"
     method: str  # fork | spawn | forkserver | default | static
     environment: str  # where it ran (Linux/py3.11, …) or "source" for a static check
-    status: str  # pass | fail | not_run (the claims' statuses)
+    status: Status  # pass | fail | not_run …: the claims' statuses
     points: int
     max_points: int
     value: str  # what was measured
@@ -85,7 +84,8 @@ class Grade:
         if d.get("schema") != SCHEMA:
             raise ValueError(f"not a {SCHEMA} record (schema={d.get('schema')!r})")
         kw = dict(d)
-        kw["checks"] = tuple(CheckResult(**c) for c in d.get("checks", ()))
+        kw["checks"] = tuple(CheckResult(**{**c, "status": Status(c["status"])})
+                             for c in d.get("checks", ()))
         return cls(**kw)
 
 
@@ -107,15 +107,34 @@ def check_file(path: Path) -> str:
 JOBS = 4  # the runs of one grade share the machine: each has its own temp folder
 
 
+AUTO = "auto"  # the hardened container where an engine is reachable, else native
+
+
 def platforms_for(container: str | None) -> list:  # type: ignore[type-arg]
     from labkit import platforms
 
+    if container == AUTO:
+        container = _reachable_image()
     if not container:
         return [platforms.get("native", jobs=JOBS)]
     from labkit import images
 
     return [platforms.get("container", python=v, jobs=JOBS)
             for v in images.parse_pythons(container)]
+
+
+def _reachable_image() -> str | None:
+    """This interpreter's minor version if a Docker engine answers and a kit image of it
+    exists (or, for another minor, 3.14); None: grade natively under the watchdog."""
+    from labkit import images
+    from labkit.errors import EnvironmentUnavailable
+
+    try:
+        images.engine()
+    except EnvironmentUnavailable:
+        return None
+    minor = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return minor if minor in images.pythons() else "3.14"
 
 
 def plan(exercise: Exercise, path: Path, plat) -> list[RunSpec]:  # type: ignore[no-untyped-def]
@@ -154,11 +173,12 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
             for method in methods:
                 en = claim_en.judge(evidence, method, env)
                 zh = claim_zh.judge(evidence, method, env)
-                status = str(en.status)
+                status = Status(en.status)
                 texts = (en.value, en.detail, zh.value, zh.detail)
-                run = next(o for o in obs if o.requested_start_method == method)
-                voided = bool(checks.dodged(run, method)) and spec.kind != "start_method"
-                if voided:
+                run = next((o for o in obs if o.requested_start_method == method), None)
+                voided = (run is not None and bool(checks.dodged(run, method))
+                          and spec.kind != "start_method")
+                if voided and run is not None:
                     # the run shows another method's behaviour: nothing to score here
                     status = FAIL
                     texts = (*checks.not_observed(run, method, "en"),
@@ -167,7 +187,7 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
     for spec in exercise.checks:
         if spec.kind == "static_guard":
             en_o, zh_o = checks.static_guard(source, "en"), checks.static_guard(source, "zh")
-            results.append(_result(spec, STATIC, "source", str(en_o.status), en_o.value,
+            results.append(_result(spec, STATIC, "source", Status(en_o.status), en_o.value,
                                    en_o.detail, zh_o.value, zh_o.detail))
     return Grade(
         exercise=exercise.id,
@@ -182,7 +202,7 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
     )
 
 
-def _result(spec: CheckSpec, method: str, env: str, status: str, value: str, evidence: str,
+def _result(spec: CheckSpec, method: str, env: str, status: Status, value: str, evidence: str,
             value_zh: str, evidence_zh: str, voided: bool = False) -> CheckResult:
     ok = status == PASS
     return CheckResult(

@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from labkit import catalogue, runner
 from labkit.errors import UsageError
@@ -204,7 +205,7 @@ def main(args: argparse.Namespace) -> int:
     answers = (parse_answers(args.answers, questions, methods) if args.answers
                else ask(questions, methods, lang))
     path = args.out / f"{Path(lab.script).stem}.json"
-    data = {
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "lab": lab.id,
         "student": args.student or getpass.getuser(),
@@ -217,9 +218,10 @@ def main(args: argparse.Namespace) -> int:
     print(f"{ui['saved']} {path}")
     observations = run_lab(lab, questions, methods)
     rows = compare(questions, answers, observations)
-    data["observed"] = {}
+    seen: dict[str, dict[str, str]] = {}
     for r in rows:
-        data["observed"].setdefault(r.question, {})[r.method] = r.observed
+        seen.setdefault(r.question, {})[r.method] = r.observed
+    data["observed"] = seen
     data["environment"] = observations[0].environment if observations else ""
     record(path, data)
     words = _WORDS[lang]

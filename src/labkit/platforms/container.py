@@ -36,7 +36,7 @@ from typing import Any
 
 import labkit
 from labkit import images
-from labkit.errors import LabkitError, UsageError
+from labkit.errors import ContainerSweepFailed, UsageError
 from labkit.observation import Observation
 from labkit.sweep import RunSpec
 
@@ -44,19 +44,6 @@ LABEL = images.LABEL
 JOB = PurePosixPath("/work/job")  # inside the container, on the run's volume
 KIT = JOB / "kit"
 Progress = Callable[[dict], None]
-
-
-class ContainerSweepFailed(LabkitError):
-    """The sweep inside the container did not finish (crash, or killed by the watchdog).
-
-    ``observations`` holds the runs that did finish (the sweep writes each as it ends).
-    """
-
-    exit_code = 1
-
-    def __init__(self, message: str, observations: Sequence[Observation] = ()) -> None:
-        super().__init__(message)
-        self.observations = list(observations)
 
 
 @dataclass

@@ -20,6 +20,9 @@ class NativePlatform:
         return runner.available_methods()
 
     def run(
-        self, specs: Sequence[RunSpec], progress: Callable[[dict], None] | None = None
+        self,
+        specs: Sequence[RunSpec],
+        progress: Callable[[dict], None] | None = None,
+        on_result: Callable[[Observation], None] | None = None,
     ) -> list[Observation]:
-        return sweep.run_specs(specs, jobs=self.jobs, progress=progress)
+        return sweep.run_specs(specs, jobs=self.jobs, progress=progress, on_result=on_result)

@@ -1,17 +1,14 @@
-"""``python -m labkit.report PATH... [--md F] [--html F]`` (same as ``labkit report``)."""
+"""``python -m labkit.report PATH... [--md F] [--html F]`` (same as ``labkit report``).
+
+It goes through ``labkit.cli.main``, so exit codes, the one-line errors, the output
+checks and the stream handling are those of ``labkit report``.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from labkit.errors import LabkitError
-from labkit.report import main
+from labkit.cli import main
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except LabkitError as e:
-        print(f"labkit report: {e}", file=sys.stderr)
-        sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    main(["report", *sys.argv[1:]])

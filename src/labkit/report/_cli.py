@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from labkit.errors import UsageError
+from labkit import preflight
+from labkit.errors import OutputFailed, UsageError
 from labkit.report._html import render_html
 from labkit.report._markdown import render_markdown
 from labkit.report._model import Report, build
@@ -47,9 +48,9 @@ def _write(path: str, text: str) -> None:
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        target.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as e:
-        raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
+        raise OutputFailed(f"cannot write {target}: {e.strerror or e}") from None
 
 
 def _n(count: int, word: str) -> str:
@@ -73,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("give the PATHs of Observations (or --grades / --predictions)")
     md = str(args.md) if getattr(args, "md", None) is not None else None
     html = str(args.html) if getattr(args, "html", None) is not None else None
+    # Where the report goes is checked before anything is read: no work is lost to it.
+    if md and md != "-":
+        preflight.output_file(Path(md), "--md")
+    if html and html != "-":
+        preflight.output_file(Path(html), "--html")
+    preflight.distinct_outputs(("--md", Path(md) if md else None),
+                               ("--html", Path(html) if html else None))
     report = build(args.paths)
     if not md and not html:
         _write("-", render_markdown(report))

@@ -8,6 +8,8 @@ HTML keeps everything.
 
 from __future__ import annotations
 
+import re
+
 from labkit.claims import Status
 from labkit.observation import Observation
 from labkit.report import _svg
@@ -30,13 +32,30 @@ WORD = {
     Status.NOT_APPLICABLE: "not applicable",
     Status.NOT_RUN: "not run",
 }
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|#!~]")  # shown literally, not as formatting
 
 
 def cell_text(text: str, limit: int = 60) -> str:
+    """Text from Observations, safe in a table cell or a heading: one line, no HTML,
+    no table break, Markdown's own characters shown as written."""
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\g<0>", text)
+
+
+def html_text(text: str, limit: int = 100) -> str:
+    """Text inside an HTML element (``<summary>``): HTML escaped, Markdown not applied."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code_line(text: str) -> str:
+    """A line inside a ``` block: a backtick run there could close the block."""
+    return text.replace("`", "ˋ")
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -72,8 +91,8 @@ def _environments(report: Report) -> list[str]:
                 cell_text(", ".join(env.releases), 40),
                 cell_text(", ".join(env.machines)),
                 cell_text(", ".join(env.ci_jobs) or "–", 50),
-                ", ".join(env.methods),
-                env.default_method or "?",
+                cell_text(", ".join(env.methods)),
+                cell_text(env.default_method or "?"),
                 str(env.count),
                 *(str(t[s]) for s in Status),
             ]
@@ -100,7 +119,8 @@ def _failures(report: Report, with_detail: bool) -> list[str]:
         return ["## Failures", "", "No claim failed.", ""]
     rows = []
     for claim, col, cell in fails:
-        row = [f"`{claim.id}`", cell_text(col.env.label), col.method, cell_text(cell.value, 80)]
+        row = [f"`{claim.id}`", cell_text(col.env.label), cell_text(col.method),
+               cell_text(cell.value, 80)]
         if with_detail:
             row.append(cell_text(cell.detail, 160))
         rows.append(row)
@@ -148,7 +168,7 @@ def _latency(report: Report) -> list[str]:
         "start() → the child running: median of later starts (first start in brackets); "
         "lab 14 where it ran.",
         "",
-    ] + _table(["environment", *methods, "bare interpreter", "spawn / fork"], rows)
+    ] + _table(["environment", *map(cell_text, methods), "bare interpreter", "spawn / fork"], rows)
 
 
 def _matrix(report: Report, with_values: bool) -> list[str]:
@@ -167,8 +187,8 @@ def _matrix(report: Report, with_values: bool) -> list[str]:
         return out
     for group, envs in report.groups():
         cols = [c for e in envs for c in report.columns_of(e)]
-        out += [f"### {group}", ""]
-        head = ["claim"] + [f"{c.env.short} {c.method}" for c in cols]
+        out += [f"### {cell_text(group, 200)}", ""]
+        head = ["claim"] + [cell_text(f"{c.env.short} {c.method}") for c in cols]
         rows = []
         for claim in report.claims:
             row = [f"`{claim.id}`"]
@@ -203,7 +223,7 @@ def text_timeline(
     lines = []
     for method, o in runs:
         head = f"{method} · exit {o.exit_code}" + (" · timed out" if o.timed_out else "")
-        lines.append(f"{head} · {_svg.fmt_seconds(o.duration_s)}")
+        lines.append(code_line(f"{head} · {_svg.fmt_seconds(o.duration_s)}"))
         rows, where = _svg.timeline_rows(o, max_rows=8)
         grid = [[" "] * width for _ in rows]
         for i, row in enumerate(rows):
@@ -229,7 +249,7 @@ def text_timeline(
             i = where.get(line.pid, other) if line.pid is not None else other
             grid[i][col(line.t)] = "!" if line.stream == "stderr" else "•"
         for row, cells in zip(rows, grid, strict=True):
-            lines.append(f"  {row.label[:14]:<14} {''.join(cells).rstrip()}")
+            lines.append(code_line(f"  {row.label[:14]:<14} {''.join(cells).rstrip()}"))
         lines.append("")
     lines.append(f"  {'':<14} 0{_svg.fmt_seconds(t_max):>{width - 1}}")
     return lines
@@ -237,7 +257,7 @@ def text_timeline(
 
 def _timelines(report: Report, env: Environment) -> list[str]:
     out = [
-        f"## Timelines ({env.label})",
+        f"## Timelines ({cell_text(env.label, 200)})",
         "",
         "Each process from start() (░) to running (█), output lines as • (stdout) and ! "
         "(stderr); the start methods share one time axis. Every environment and variant "
@@ -251,7 +271,7 @@ def _timelines(report: Report, env: Environment) -> list[str]:
         if not present:
             continue
         title = f"{lab.heading} ({variant})"
-        out += [f"<details><summary>{cell_text(title, 100)}</summary>", ""]
+        out += [f"<details><summary>{html_text(title, 100)}</summary>", ""]
         whole = max(_svg.run_extent(o) for _, o in present)
         zoom = _svg.start_window([o for _, o in present])
         if 0 < zoom < whole * 0.5:

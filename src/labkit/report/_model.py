@@ -18,8 +18,8 @@ from pathlib import Path
 
 from labkit.catalogue import BY_ID
 from labkit.claims import Claim, Status, Verdict, all_claims, judge_all
+from labkit.load import Loaded, Source, load
 from labkit.observation import Observation
-from labkit.report._load import Loaded, Source, load
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
 OS_NAMES = {"Linux": "Linux", "Darwin": "macOS", "Windows": "Windows"}

@@ -1,0 +1,42 @@
+"""The consoles tables are printed on, and the standard streams under them.
+
+Output is UTF-8 where the stream is; on any other encoding (cp1252 when Windows
+redirects output) characters it cannot hold are written as backslash escapes
+instead of ending the command with UnicodeEncodeError.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+PIPE_WIDTH = 160  # logs and CI have no terminal width: give tables room
+
+
+def prepare_streams() -> None:
+    """Never fail on a character the stream's encoding lacks (or a lone surrogate)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):  # detached or closed: nothing to protect
+            pass
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console  # not for `labkit --version`
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 ("a claim failed"); cli.main gives the documented code.
+            self.quiet = True
+            raise BrokenPipeError
+
+    probe = Console(stderr=stderr)
+    width = None if probe.is_terminal else PIPE_WIDTH
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
