@@ -171,9 +171,6 @@ def test_a_double_ctrl_c_neither_freezes_nor_deadlocks(tmp_path: Path, attempt: 
 
 
 @on_linux
-@pytest.mark.xfail(strict=True, reason="`run --out` writes only after the whole batch until it "
-                   "writes each Observation as its run ends (cli.execute on_result); remove "
-                   "this mark when it does")
 def test_finished_runs_are_kept_when_a_later_run_is_interrupted(tmp_path: Path) -> None:
     note, once, js = tmp_path / "note", tmp_path / "once", tmp_path / "runs.json"
     proc = start("term_parent.py", "--repeat", "2", "--out", str(tmp_path / "out"),
