@@ -174,7 +174,7 @@ def test_a_double_ctrl_c_neither_freezes_nor_deadlocks(tmp_path: Path, attempt: 
 def test_finished_runs_are_kept_when_a_later_run_is_interrupted(tmp_path: Path) -> None:
     note, once, js = tmp_path / "note", tmp_path / "once", tmp_path / "runs.json"
     proc = start("term_parent.py", "--repeat", "2", "--out", str(tmp_path / "out"),
-                 note=note, CONTAIN_ONCE=str(once))
+                 "--json", str(js), note=note, CONTAIN_ONCE=str(once))
     _, err = proc.communicate(timeout=60)
     got = notes(note, 2)
     assert proc.returncode == 143, err
@@ -183,7 +183,9 @@ def test_finished_runs_are_kept_when_a_later_run_is_interrupted(tmp_path: Path) 
             for f in (tmp_path / "out").glob("*.json")]
     assert [o.texts() for o in kept] == [["first run finishes"]], kept
     assert settle(got[0]["run_id"], [g["pid"] for g in got]) == {}
-    assert not js.exists()
+    kept_json = json.loads(js.read_text())  # --json keeps them too
+    kept_json = kept_json if isinstance(kept_json, list) else [kept_json]
+    assert [o["run_id"] for o in kept_json] == [o.run_id for o in kept]
 
 
 def test_a_repeated_signal_is_counted_not_raised_again() -> None:
