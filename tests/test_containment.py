@@ -294,6 +294,25 @@ def test_orphans_that_came_back_to_the_kit_are_reaped() -> None:
     assert [p for p in kids if p.zombie] == []
 
 
+@on_linux
+def test_survivors_are_kept_in_the_saved_observation_and_checked_on_load(tmp_path: Path) -> None:
+    import dataclasses
+
+    from labkit import load
+    from labkit.errors import UsageError
+
+    r, obs, _, _ = run_json("setsid_scrubbed.py", tmp_path)
+    kept = dataclasses.replace(obs, survivors=("pid 4242 (stuck)",))
+    good = tmp_path / "good.json"
+    good.write_text(kept.to_json())
+    (back,) = load.load([good]).observations
+    assert back.survivors == ("pid 4242 (stuck)",)
+    bad = tmp_path / "bad.json"
+    bad.write_text(kept.to_json().replace('"pid 4242 (stuck)"', "4242"))
+    with pytest.raises(UsageError, match="survivors"):
+        load.load([bad])
+
+
 # -- survivors and readers ---------------------------------------------------------------
 
 
