@@ -307,6 +307,13 @@ def test_survivors_are_kept_in_the_saved_observation_and_checked_on_load(tmp_pat
     good.write_text(kept.to_json())
     (back,) = load.load([good]).observations
     assert back.survivors == ("pid 4242 (stuck)",)
+    from rich.console import Console
+
+    from labkit import show
+
+    screen = Console(width=200, record=True)
+    screen.print(show.observation_view(back))
+    assert "NOT ENDED: pid 4242 (stuck)" in screen.export_text()
     bad = tmp_path / "bad.json"
     bad.write_text(kept.to_json().replace('"pid 4242 (stuck)"', "4242"))
     with pytest.raises(UsageError, match="survivors"):
