@@ -96,9 +96,12 @@ def observation_view(o: Observation, max_lines: int = 60) -> Table:
            if o.method_chosen_by_script else f"under {o.start_method}")
     title = (f"{o.lab} [{o.variant}] {how} "
              f"(requested {o.requested_start_method}) — exit {o.exit_code}, "
-             f"{o.duration_s:.2f} s{', TIMED OUT' if o.timed_out else ''}"
-             + (f", NOT ENDED: {', '.join(o.survivors)}" if o.survivors else ""))
+             f"{o.duration_s:.2f} s{', TIMED OUT' if o.timed_out else ''}")
     table = Table(title=cell(title, TITLE_LIMIT), box=box.SIMPLE_HEAD, title_justify="left")
+    if o.survivors:  # what the kit could not end: said under the run, in full
+        table.caption = cell(f"NOT ENDED: {', '.join(o.survivors)}", TITLE_LIMIT)
+        table.caption_style = "bold red"
+        table.caption_justify = "left"
     table.add_column("t (s)", justify="right", no_wrap=True)
     table.add_column("pid", justify="right", no_wrap=True)
     table.add_column("who", no_wrap=True)
