@@ -65,3 +65,13 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         terminalreporter.section("races (not asserted; measured frequency)")
         for line in _RACES:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked():  # type: ignore[no-untyped-def]
+    """Tests read English output whatever LANG says; tests of Chinese choose it."""
+    from labkit import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language(None)

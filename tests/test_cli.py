@@ -25,7 +25,7 @@ def labkit(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=timeout,
         encoding="utf-8",
-        env=dict(os.environ, COLUMNS="200"),
+        env=dict(os.environ, COLUMNS="200", LC_ALL="C.UTF-8"),  # English output
     )
 
 

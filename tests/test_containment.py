@@ -313,7 +313,7 @@ def test_survivors_are_kept_in_the_saved_observation_and_checked_on_load(tmp_pat
 
     screen = Console(width=200, record=True)
     screen.print(show.observation_view(back))
-    assert "NOT ENDED: pid 4242 (stuck)" in " ".join(screen.export_text().split())
+    assert "not ended: pid 4242 (stuck)" in " ".join(screen.export_text().split())
     bad = tmp_path / "bad.json"
     bad.write_text(kept.to_json().replace('"pid 4242 (stuck)"', "4242"))
     with pytest.raises(UsageError, match="survivors"):

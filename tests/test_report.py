@@ -288,7 +288,8 @@ def test_markdown_has_the_matrix_latency_and_timelines(report) -> None:  # type:
     assert "Start phase" in md
     for claim in all_claims():
         assert f"`{claim.id}`" in md
-    assert "macOS" not in md and "Windows" not in md
+    # No column group for an environment that did not run (claim sentences may name one).
+    assert "### macOS" not in md and "### Windows" not in md
     assert len(md.encode()) < BUDGET
 
 

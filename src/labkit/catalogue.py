@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labkit.errors import UsageError
+from labkit.i18n import _
 
 METHODS = ("fork", "spawn", "forkserver")
 DEFAULT_TIMEOUT = 60.0  # seconds before the watchdog, unless a lab or the user says
@@ -135,7 +136,8 @@ def find(ident: str) -> Lab:
     for lab in LABS:
         if ident in (lab.script, Path(lab.script).stem):
             return lab
-    raise UsageError(f"unknown lab {ident!r}: `labkit list` shows the labs")
+    raise UsageError(_("unknown lab {lab}: `labkit list` shows the labs").format(
+        lab=repr(ident)))
 
 
 def sleep_floor(script: str) -> float | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from labkit import __version__, catalogue, interrupts, observation, preflight
+from labkit import __version__, catalogue, i18n, interrupts, observation, preflight
 from labkit.console import prepare_streams
 from labkit.errors import (
     EXIT_BROKEN_PIPE,
@@ -26,38 +26,44 @@ from labkit.errors import (
     OutputFailed,
     UsageError,
 )
+from labkit.i18n import _, ngettext
 from labkit.observation import Observation
 
 # -- messages (one place, for translation) ------------------------------------------
 
 
 def msg_no_lab_has_variant(variant: str, variants: Sequence[str]) -> str:
-    return f"no lab has a variant {variant!r}: {', '.join(variants)}"
+    return _("no lab has a variant {variant}: {variants}").format(
+        variant=repr(variant), variants=", ".join(variants))
 
 
 def msg_written(count: int, folder: Path) -> str:
-    return f"{count} Observation file{'' if count == 1 else 's'} written to {folder}"
+    return ngettext("{n} Observation file written to {folder}",
+                    "{n} Observation files written to {folder}", count).format(
+        n=count, folder=folder)
 
 
 def msg_cannot_save(path: Path, why: str) -> str:
-    return f"cannot write {path}: {why}"
+    return _("cannot write {path}: {reason}").format(path=path, reason=why)
 
 
 def msg_stdout_failed(why: str) -> str:
-    return f"cannot write to standard output: {why}"
+    return _("cannot write to standard output: {reason}").format(reason=why)
 
 
 def msg_interrupted(signal_name: str) -> str:
-    return f"interrupted by {signal_name}: the run's processes were ended"
+    return _("interrupted by {signal}: the run's processes were ended").format(
+        signal=signal_name)
 
 
 def msg_interrupted_early(signal_name: str) -> str:
-    return f"interrupted by {signal_name} before any run started"
+    return _("interrupted by {signal} before any run started").format(signal=signal_name)
 
 
 def msg_interrupted_survivors(signal_name: str, left: Sequence[str]) -> str:
-    return (f"interrupted by {signal_name}: {len(left)} process(es) of the run could not be "
-            f"ended: {', '.join(left)}")
+    return _("interrupted by {signal}: {count} process(es) of the run could not be ended: "
+             "{processes}").format(signal=signal_name, count=len(left),
+                                   processes=", ".join(left))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,39 +72,57 @@ class _Parser(argparse.ArgumentParser):
                          if " " in self.prog else f"{message} (see `labkit --help`)")
 
 
+def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
+                        help=_("language of the output: zh or en (default: from LANG)"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"labkit {__version__}")
+    _lang_option(p, None)
+    # --lang also after the command word (`labkit report --lang zh`), without
+    # overriding one given before it.
+    common = _Parser(add_help=False)
+    _lang_option(common, argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    sub.add_parser("list", help="the labs: id, title (zh/en), variants, claims")
+    sub.add_parser("list", parents=[common], help=_("the labs: id, title, variants, claims"))
 
-    r = sub.add_parser("run", help="run a lab id or any script; show and save Observations")
-    r.add_argument("target", help="a lab id (03, 03_join), all, or the path of any Python script")
+    r = sub.add_parser("run", parents=[common],
+                       help=_("run a lab id or any script; show and save Observations"))
+    r.add_argument("target",
+                   help=_("a lab id (03, 03_join), all, or the path of any Python script"))
     r.add_argument("--start-method", "-m", default="default",
-                   help="fork, spawn, forkserver, default (the platform's) or all")
+                   help=_("fork, spawn, forkserver, default (the platform's) or all"))
     r.add_argument("--repeat", type=preflight.repeats, default=None,
-                   help="runs per method (a lab: at least what its claims need)")
+                   help=_("runs per method (a lab: at least what its claims need)"))
     r.add_argument("--timeout", type=preflight.seconds, default=None,
-                   help="seconds before the watchdog (default: the lab's own, else 60)")
-    r.add_argument("--json", type=Path, help="write the Observation(s) to this file")
-    r.add_argument("--out", type=Path, help="write one Observation file per run here")
-    r.add_argument("--container", help="run inside the kit image of this CPython (3.14, all)")
+                   help=_("seconds before the watchdog (default: the lab's own, else 60)"))
+    r.add_argument("--json", type=Path, help=_("write the Observation(s) to this file"))
+    r.add_argument("--out", type=Path, help=_("write one Observation file per run here"))
+    r.add_argument("--container",
+                   help=_("run inside the kit image of this CPython (3.14, all)"))
     r.add_argument("--variant", default=None,
-                   help="only this variant of a lab and the claims reading it (`labkit list`)")
+                   help=_("only this variant of a lab and the claims reading it (`labkit list`)"))
+    r.add_argument("--full", action="store_true",
+                   help=_("show tracebacks in full (default: exception, message and your line)"))
     _script_options(r)
 
-    c = sub.add_parser("compare", help="run any script under every method, side by side")
+    c = sub.add_parser("compare", parents=[common],
+                       help=_("run any script under every method, side by side"))
     c.add_argument("scripts", nargs="+", type=Path)
     c.add_argument("--timeout", type=preflight.seconds, default=None)
-    c.add_argument("--container", help="compare inside the kit image of this CPython")
-    c.add_argument("--json", type=Path, help="write the Observations to this file")
+    c.add_argument("--container", help=_("compare inside the kit image of this CPython"))
+    c.add_argument("--json", type=Path, help=_("write the Observations to this file"))
     _script_options(c)
 
-    k = sub.add_parser("check", help="judge the claims over saved Observations")
+    k = sub.add_parser("check", parents=[common],
+                       help=_("judge the claims over saved Observations"))
     k.add_argument("paths", nargs="+", type=Path)
 
-    rep = sub.add_parser("report", help="merge Observations of many platforms into a report")
+    rep = sub.add_parser("report", parents=[common],
+                         help=_("merge Observations of many platforms into a report"))
     from labkit.report import add_arguments
 
     add_arguments(rep)
@@ -111,9 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _script_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=preflight.jobs, default=None,
-                   help="runs at once (a script: 1, one after another, as by hand; labs: 4)")
+                   help=_("runs at once (a script: 1, one after another, as by hand; labs: 4)"))
     p.add_argument("--isolate", action="store_true",
-                   help="run a script in a fresh temp folder, not the folder you are in")
+                   help=_("run a script in a fresh temp folder, not the folder you are in"))
 
 
 # -- pipeline pieces ----------------------------------------------------------------
@@ -202,7 +226,8 @@ def execute(  # type: ignore[no-untyped-def]
                                             f"{event['method']}", TITLE_LIMIT))
 
             observations += _run_on(plat, specs, progress, on_result)
-            bar.update(task, completed=len(specs), description=cell(f"{plat.name}: done"))
+            bar.update(task, completed=len(specs),
+                       description=cell(_("{platform}: done").format(platform=plat.name)))
     return observations, claims
 
 
@@ -281,18 +306,9 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
+    from labkit import show
 
-    from labkit.claims import by_lab
-
-    table = Table(title="labkit labs", title_justify="left")
-    for col in ("id", "title", "scripts", "claims"):
-        table.add_column(col, overflow="fold")
-    for lab in catalogue.LABS:
-        scripts = "\n".join(f"{v}: {f}" for v, f in lab.scripts().items())
-        claims = "\n".join(c.id for c in by_lab(lab.id))
-        table.add_row(lab.id, f"{lab.title_zh}\n{lab.title_en}", scripts, claims)
-    _console().print(table)
+    _console().print(show.lab_table(catalogue.LABS))
     return 0
 
 
@@ -309,12 +325,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                   jobs=args.jobs, container=args.container)
     if is_script(target):
         if args.variant:
-            raise UsageError("--variant applies to a lab, not to a script")
+            raise UsageError(_("--variant applies to a lab, not to a script"))
         runner.check_script(Path(target))
         request = Request(scripts=(target,), isolate=args.isolate, cwd=os.getcwd(), **common)
     else:
         if args.isolate:
-            raise UsageError("--isolate applies to a script (a lab always runs in a temp folder)")
+            raise UsageError(
+                _("--isolate applies to a script (a lab always runs in a temp folder)"))
         if target == "all" and args.variant:
             check_variant_somewhere(args.variant)
         request = Request(labs=(target,), variants=(args.variant,) if args.variant else (),
@@ -324,15 +341,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = _console()
     if target != "all":
         for o in observations:
-            out.print(show.observation_view(o))
-            out.print(show.process_view(o))
+            out.print(show.observation_view(o, full=args.full))
+            out.print(show.process_view(o, full=args.full))
     if request.labs:
         from labkit.claims import judge_all
 
         wanted = {c.id for c in claims}
         verdicts = [v for v in judge_all(observations) if v.claim in wanted]
         if verdicts:
-            title = "claims of all labs" if target == "all" else f"claims of lab {target}"
+            title = (_("claims of all labs") if target == "all"
+                     else _("claims of lab {lab}").format(lab=target))
             out.print(show.verdict_table(verdicts, title=title))
             out.print(show.summary_line(verdicts))
         if args.out:
@@ -349,7 +367,8 @@ def _fail_on(verdicts: list) -> None:  # type: ignore[type-arg]
 
     failed = sorted({f"{v.claim}[{v.method}]" for v in verdicts if v.status == Status.FAIL})
     if failed:
-        raise ClaimFailed(f"{len(failed)} claim verdict(s) failed: {', '.join(failed)}")
+        raise ClaimFailed(_("{n} claim verdict(s) failed: {which}").format(
+            n=len(failed), which=", ".join(failed)))
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -366,7 +385,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                       methods=(planner.ALL, planner.DEFAULT), timeout=args.timeout,
                       jobs=args.jobs, container=args.container, isolate=args.isolate,
                       cwd=os.getcwd())
-    observations, _ = run_and_keep(request, Keeper(args.json, None))
+    observations, _claims = run_and_keep(request, Keeper(args.json, None))
     out = _console()
     shown: list[str] = []
     for o in observations:
@@ -394,6 +413,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from labkit.grade import cli as grade_cli
 
     if grade_cli.report_wanted(args):
+        # The gradebook's files are checked before any grade is read, as the report's are.
+        named = [(f"--{k}", getattr(args, k, None)) for k in ("csv", "md", "html")]
+        for option, path in named:
+            if path is not None and str(path) != "-":
+                preflight.output_file(Path(path), option)
+        preflight.distinct_outputs(*[(o, Path(p) if p else None) for o, p in named])
         return grade_cli.cmd_report(args)
     return report.main(args)
 
@@ -449,12 +474,28 @@ _STDOUT_ERRNOS = {errno.ENOSPC, errno.EIO, errno.EPIPE, errno.EFBIG,
                   getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+def _language_in(argv: Sequence[str]) -> str | None:
+    """The --lang value, read before parsing so help and parse errors use it too."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     prepare_streams()
     interrupts.install()  # SIGINT, SIGTERM, SIGHUP: one flag, raised once, here
     args = None
+    args_list = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
+        early = _language_in(args_list)
+        if early in i18n.LANGUAGES:
+            i18n.set_language(early)
+        args = build_parser().parse_args(args_list)
+        # A command's own --lang (grade, predict) has its own dest: keep what it asked.
+        i18n.set_language(args.lang or (early if early in i18n.LANGUAGES else None))
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full or closed stdout shows here, inside the handlers
     except KeyboardInterrupt as exc:

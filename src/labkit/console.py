@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-PIPE_WIDTH = 160  # logs and CI have no terminal width: give tables room
 
 
 def prepare_streams() -> None:
@@ -37,6 +36,6 @@ def console(stderr: bool = False) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
-    probe = Console(stderr=stderr)
-    width = None if probe.is_terminal else PIPE_WIDTH
-    return _Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    # Width: the terminal's, else COLUMNS (also when piped), else 80 — rich's own order;
+    # the tables are laid out to read well at 80.
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False)

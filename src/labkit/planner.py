@@ -20,6 +20,7 @@ from labkit import catalogue
 from labkit.catalogue import DEFAULT_TIMEOUT, METHODS, Lab
 from labkit.claims import Claim, by_lab
 from labkit.errors import UsageError
+from labkit.i18n import _
 from labkit.sweep import RunSpec
 
 ALL = "all"
@@ -67,11 +68,11 @@ def resolve_methods(requested: Sequence[str], available: Sequence[str]) -> tuple
             names = [DEFAULT]
         elif m not in METHODS:
             raise UsageError(
-                f"unknown start method {m!r}: choose from {', '.join(METHODS)}, default or all"
-            )
+                _("unknown start method {method}: choose from {methods}, default or all")
+                .format(method=repr(m), methods=", ".join(METHODS)))
         elif m not in available:
-            raise UsageError(f"start method {m!r} is not available here "
-                             f"(available: {', '.join(available)})")
+            raise UsageError(_("start method {method} is not available here (available: "
+                               "{methods})").format(method=repr(m), methods=", ".join(available)))
         else:
             names = [m]
         out += [n for n in names if n not in out]
@@ -123,7 +124,8 @@ def plan_lab(
 ) -> tuple[list[RunSpec], list[Claim]]:
     for v in request.variants:
         if v not in lab.scripts():
-            raise UsageError(f"lab {lab.id} has no variant {v!r}: {', '.join(lab.scripts())}")
+            raise UsageError(_("lab {lab} has no variant {variant}: {variants}").format(
+                lab=lab.id, variant=repr(v), variants=", ".join(lab.scripts())))
     claims = selected_claims(lab, request.variants)
     # (variant, method) -> repeats, in the order they are first wanted
     wanted: dict[tuple[str, str], int] = {}
@@ -202,11 +204,11 @@ def plan(
     """Every run the request needs on a platform with ``available`` methods, whose
     default method is ``default_method`` (its first available method if not given)."""
     if request.repeats is not None and request.repeats < 1:
-        raise UsageError("--repeat must be at least 1")
+        raise UsageError(_("--repeat must be at least 1"))
     if request.timeout is not None and request.timeout <= 0:
-        raise UsageError("--timeout must be positive")
+        raise UsageError(_("--timeout must be positive"))
     if request.jobs is not None and request.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(_("--jobs must be at least 1"))
     if request.labs and request.scripts:
         raise UsageError("plan labs or scripts, not both at once")
     methods = resolve_methods(request.methods, available)

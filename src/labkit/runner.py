@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labkit import __version__, contain, drain, trace_read
+from labkit import __version__, contain, drain, i18n, trace_read
 from labkit._boot import _labkit_events as ev
 from labkit.errors import MethodUnavailable, UsageError
 from labkit.observation import EndSource, Observation, OutputLine, ProcessRecord, Role, Stream
@@ -70,20 +70,20 @@ def check_method(method: str) -> None:
         return
     if method not in METHODS:
         raise UsageError(
-            f"unknown start method {method!r}: choose from {', '.join(METHODS)}, default or all"
-        )
+            i18n._("unknown start method {method}: choose from {methods}, default or all")
+            .format(method=repr(method), methods=", ".join(METHODS)))
     if method not in available_methods():
         raise MethodUnavailable(
-            f"start method {method!r} is not available on {sys.platform} "
-            f"(available: {', '.join(available_methods())})"
-        )
+            i18n._("start method {method} is not available on {platform} (available: {methods})")
+            .format(method=repr(method), platform=sys.platform,
+                    methods=", ".join(available_methods())))
 
 
 def check_script(path: Path) -> Path:
     if not path.exists():
-        raise UsageError(f"no such script: {path}")
+        raise UsageError(i18n._("no such script: {path}").format(path=path))
     if path.is_dir():
-        raise UsageError(f"{path} is a directory, not a Python script")
+        raise UsageError(i18n._("{path} is a directory, not a Python script").format(path=path))
     return path.resolve()
 
 
@@ -206,17 +206,6 @@ def _execute(
     started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     t0_ns = time.perf_counter_ns()
     watch = ExitWatch.open(tracedir, t0_ns)
-    try:
-        return _execute_watched(script, options, run_id, workdir, tracedir, t0_ns, started_at,
-                                watch)
-    finally:
-        if watch is not None:
-            watch.close()
-
-
-def _execute_watched(  # type: ignore[no-untyped-def]
-    script, options, run_id, workdir, tracedir, t0_ns, started_at, watch
-) -> Execution:
     env = _env(options, run_id, tracedir, t0_ns, str(watch.path) if watch else None)
     kwargs: dict = {}
     if os.name == "posix":
@@ -241,6 +230,8 @@ def _execute_watched(  # type: ignore[no-untyped-def]
         contain.end_run_id(run_id)  # an interrupt while starting: the main may exist
         if tree is not None:
             tree.close()
+        if watch is not None:
+            watch.close()
         raise
     raw: list[tuple[float, str, bytes]] = []
     readers = [
@@ -257,6 +248,8 @@ def _execute_watched(  # type: ignore[no-untyped-def]
         ending = _end(proc, tree, grace=0.0 if timed_out else GRACE_S)
     except BaseException:
         _end(proc, tree, grace=0.0)
+        if watch is not None:
+            watch.close()
         raise
     finally:
         with _active_lock:
@@ -440,6 +433,13 @@ def _raw_line(raw: RawLine) -> OutputLine:
         )
 
 
+def _platform_default() -> str | None:
+    """The default start method of this interpreter (set_start_method() leaves it)."""
+    from multiprocessing import context
+
+    return getattr(getattr(context._default_context, "_default_context", None), "_name", None)
+
+
 def _child_end(
     died: float | None, left: dict | None, noticed: dict | None
 ) -> tuple[float | None, EndSource | None]:
@@ -543,7 +543,8 @@ def _observe(
     output += [_raw_line(r) for r in execution.raw_lines]
     output.sort(key=lambda o: o.t)
 
-    methods = (by_ev.get(ev.METHODS) or [{}])[0]
+    # A script that never imported multiprocessing reports no methods: this platform's.
+    methods = (by_ev.get(ev.METHODS) or [{"default": _platform_default()}])[0]
     used = (by_ev.get(ev.MAIN_EXIT) or [{}])[0].get("method")
     child_methods = sorted({p.method for p in processes if p.role == Role.CHILD and p.method})
     run_default = methods.get("default") if options.method == "default" else options.method

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from labkit import preflight
 from labkit.errors import OutputFailed, UsageError
+from labkit.i18n import _, ngettext
 from labkit.report._html import render_html
 from labkit.report._markdown import render_markdown
 from labkit.report._model import Report, build
@@ -50,22 +51,22 @@ def _write(path: str, text: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", errors="backslashreplace")
     except OSError as e:
-        raise OutputFailed(f"cannot write {target}: {e.strerror or e}") from None
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+        raise OutputFailed(_("cannot write {path}: {reason}").format(
+            path=target, reason=e.strerror or e)) from None
 
 
 def summary(report: Report) -> str:
     t = report.totals()
-    return (
-        f"{_n(len(report.observations), 'Observation')}, "
-        f"{_n(len(report.environments), 'environment')}, "
-        f"{_n(len(report.columns), 'environment × method column')}: "
-        f"{t['pass']} pass, {t['fail']} fail, {t['race']} race, "
-        f"{t['not_applicable']} not applicable, {t['not_run']} not run"
-    )
+    runs, envs, cols = len(report.observations), len(report.environments), len(report.columns)
+    return _(", ").join([
+        ngettext("{n} Observation", "{n} Observations", runs).format(n=runs),
+        ngettext("{n} environment", "{n} environments", envs).format(n=envs),
+        ngettext("{n} environment × method column", "{n} environment × method columns",
+                 cols).format(n=cols),
+    ]) + _(": ") + _("{passed} pass, {failed} fail, {race} race, {na} not applicable, "
+                     "{not_run} not run").format(
+        passed=t["pass"], failed=t["fail"], race=t["race"], na=t["not_applicable"],
+        not_run=t["not_run"])
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,10 +90,10 @@ def run(args: argparse.Namespace) -> int:
     if md:
         _write(md, render_markdown(report))
         if md != "-":
-            print(f"wrote {md}", file=say)
+            print(_("wrote {path}").format(path=md), file=say)
     if html:
         _write(html, render_html(report))
-        print(f"wrote {html}", file=say)
+        print(_("wrote {path}").format(path=html), file=say)
     print(summary(report), file=say)
     return 0
 

@@ -6,8 +6,11 @@ import xml.etree.ElementTree as ET
 
 from labkit import __version__
 from labkit.claims import Status
+from labkit.claims.texts import tutorial_check
+from labkit.i18n import N_, _, claim_text, language, ngettext
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, LabView, Latency, Report, method_rank
+from labkit.values import in_words
 
 CSS = """
 :root{--pass:#c6f6d5;--pass-b:#2f855a;--fail:#fed7d7;--fail-b:#c53030;--na:#edf2f7;--na-b:#718096;
@@ -69,11 +72,11 @@ STATUS_CLASS = {
     NOT_JUDGED: "nj",
 }
 STATUS_TEXT = {
-    Status.PASS: "pass",
-    Status.FAIL: "FAIL",
-    Status.RACE: "race",
-    Status.NOT_APPLICABLE: "not applicable",
-    Status.NOT_RUN: "not run",
+    Status.PASS: N_("pass"),
+    Status.FAIL: N_("FAIL"),
+    Status.RACE: N_("race"),
+    Status.NOT_APPLICABLE: N_("not applicable"),
+    Status.NOT_RUN: N_("not run"),
     NOT_JUDGED: "–",
 }
 
@@ -94,7 +97,7 @@ def _badges(parent: ET.Element, totals: dict[str, int]) -> None:
         _e(
             parent,
             "span",
-            f"{n} {STATUS_TEXT[status] if n else status.replace('_', ' ')}",
+            f"{n} {_(STATUS_TEXT[status])}",
             class_=f"badge {cls if n else 'na'}",
         )
 
@@ -102,12 +105,12 @@ def _badges(parent: ET.Element, totals: dict[str, int]) -> None:
 def _legend(parent: ET.Element) -> None:
     p = _e(parent, "p", class_="legend")
     for cls, text in (
-        ("pass", "pass: the claim holds"),
-        ("fail", "FAIL: it does not"),
-        ("race", "race: not asserted, the measured frequency shown"),
-        ("na", "not applicable: for the reason on hover"),
-        ("nr", "not run: the runs the claim reads were not made"),
-        ("nj", "–: the claim is not about this start method"),
+        ("pass", _("pass: the claim holds")),
+        ("fail", _("FAIL: it does not")),
+        ("race", _("race: not asserted, the measured frequency shown")),
+        ("na", _("not applicable: for the reason on hover")),
+        ("nr", _("not run: the runs the claim reads were not made")),
+        ("nj", _("–: the claim is not about this start method")),
     ):
         s = _e(p, "span")
         _e(
@@ -121,28 +124,28 @@ def _legend(parent: ET.Element) -> None:
 
 
 def _environments(body: ET.Element, report: Report) -> None:
-    _e(body, "h2", "Environments", id="environments")
+    _e(body, "h2", _("Environments"), id="environments")
     _e(
         body,
         "p",
-        "Each environment is one OS and Python (and container image) whose "
-        "Observations were read; nothing else is shown.",
+        _("Each environment is one OS and Python (and container image) whose "
+          "Observations were read; nothing else is shown."),
         class_="lede",
     )
     wrap = _e(body, "div", class_="scroll")
     t = _e(wrap, "table")
     head = _e(_e(t, "thead"), "tr")
     for h in (
-        "environment",
+        _("environment"),
         "Python",
-        "OS release",
-        "arch",
-        "image",
-        "CI job",
-        "start methods",
-        "default",
-        "runs",
-        "verdicts",
+        _("OS release"),
+        _("arch"),
+        _("image"),
+        _("CI job"),
+        _("start methods"),
+        _("default"),
+        _("runs"),
+        _("verdicts"),
     ):
         _e(head, "th", h)
     tb = _e(t, "tbody")
@@ -152,7 +155,7 @@ def _environments(body: ET.Element, report: Report) -> None:
         _e(tr, "td", ", ".join(env.python_versions) + f" ({env.implementation})")
         _e(tr, "td", ", ".join(env.releases))
         _e(tr, "td", ", ".join(env.machines))
-        _e(tr, "td", env.image or "native")
+        _e(tr, "td", env.image or _("native"))
         _e(tr, "td", ", ".join(env.ci_jobs) or "–")
         _e(tr, "td", ", ".join(env.methods))
         _e(tr, "td", env.default_method or "?")
@@ -161,12 +164,12 @@ def _environments(body: ET.Element, report: Report) -> None:
 
 
 def _matrix(body: ET.Element, report: Report) -> None:
-    _e(body, "h2", "Claims × environments", id="claims")
+    _e(body, "h2", _("Claims × environments"), id="claims")
     _e(
         body,
         "p",
-        "Every claim judged by the same check on every environment and start "
-        "method observed, with the value it measured. Hover a cell for the evidence.",
+        _("Every claim judged by the same check on every environment and start "
+          "method observed, with the value it measured. Hover a cell for the evidence."),
         class_="lede",
     )
     _legend(body)
@@ -174,7 +177,7 @@ def _matrix(body: ET.Element, report: Report) -> None:
         _e(
             body,
             "p",
-            "Not observed anywhere (their labs did not run): "
+            _("Not observed anywhere (their labs did not run): ")
             + ", ".join(c.id for c in report.unobserved),
             class_="muted",
         )
@@ -184,7 +187,7 @@ def _matrix(body: ET.Element, report: Report) -> None:
     t = _e(wrap, "table", class_="matrix")
     thead = _e(t, "thead")
     r1, r2 = _e(thead, "tr"), _e(thead, "tr")
-    _e(r1, "th", "claim", rowspan="2", class_="claim")
+    _e(r1, "th", _("claim"), rowspan="2", class_="claim")
     for env in report.environments:
         cols = report.columns_of(env)
         _e(r1, "th", env.label, colspan=str(len(cols)), class_="grp")
@@ -199,25 +202,26 @@ def _matrix(body: ET.Element, report: Report) -> None:
             lab = labs.get(claim.lab)
             tr = _e(tb, "tr", class_="lab")
             th = _e(tr, "th", colspan=str(1 + len(report.columns)))
-            title = f"Lab {claim.lab}"
+            title = _("Lab {lab}").format(lab=claim.lab)
             if lab:
-                title += f" — {lab.title_en}"
+                title += f" — {lab.title}"
             _e(th, "a", title, href=f"#lab-{claim.lab}")
         tr = _e(tb, "tr")
-        th = _e(tr, "th", class_="claim", title=claim.statement)
-        _e(th, "code", claim.id)
+        statement = claim_text(claim.id, "statement", default=claim.statement)
+        th = _e(tr, "th", class_="claim", title=claim.id)
+        _e(th, "span", statement)
         _e(th, "br")
-        _e(th, "span", claim.statement, class_="muted")
+        _e(th, "code", claim.id, class_="muted")
         for col in report.columns:
             cell = report.cell(claim, col)
-            tip = f"{claim.id} · {col.label}\n{STATUS_TEXT[cell.status]}: {cell.text}"
+            tip = f"{claim.id} · {col.label}\n{_(STATUS_TEXT[cell.status])}: {cell.text}"
             if cell.detail:
-                tip += f"\n{cell.detail}"
+                tip += f"\n{in_words(cell.detail)}"
             td = _e(tr, "td", class_=f"c {STATUS_CLASS[cell.status]}", title=tip)
             if cell.status == NOT_JUDGED:
                 td.text = "–"
                 continue
-            _e(td, "span", STATUS_TEXT[cell.status], class_="s")
+            _e(td, "span", _(STATUS_TEXT[cell.status]), class_="s")
             text = cell.text
             if text:
                 td_text = text if len(text) <= 90 else text[:88] + "…"
@@ -228,34 +232,36 @@ def _failures(body: ET.Element, report: Report) -> None:
     fails = report.failures()
     if not fails:
         return
-    _e(body, "h2", f"Failures ({len(fails)})", id="failures")
+    _e(body, "h2", _("Failures ({n})").format(n=len(fails)), id="failures")
     t = _e(_e(body, "div", class_="scroll"), "table")
     head = _e(_e(t, "thead"), "tr")
-    for h in ("claim", "environment", "method", "value", "evidence"):
+    for h in (_("claim"), _("environment"), _("method"), _("value"), _("evidence")):
         _e(head, "th", h)
     tb = _e(t, "tbody")
     for claim, col, cell in fails:
         tr = _e(tb, "tr")
-        _e(_e(tr, "td"), "code", claim.id)
+        td = _e(tr, "td")
+        _e(td, "span", claim_text(claim.id, "statement", default=claim.statement) + " ")
+        _e(td, "code", claim.id, class_="muted")
         _e(tr, "td", col.env.label)
         _e(tr, "td", col.method)
-        _e(tr, "td", cell.value)
-        _e(tr, "td", cell.detail[:400])
+        _e(tr, "td", cell.text)
+        _e(tr, "td", in_words(cell.detail)[:400])
 
 
 def _latency(body: ET.Element, report: Report) -> None:
-    _e(body, "h2", "Start latency", id="latency")
+    _e(body, "h2", _("Start latency"), id="latency")
     _e(
         body,
         "p",
-        "From start() to the child's first instruction, per start method and "
-        "environment. Bar: median of later starts; diamond: the first start; "
-        "whisker: fastest to slowest; dashed line: a bare interpreter start "
-        "(python -c pass). Measured by lab 14 where it ran, alone.",
+        _("From start() to the child's first instruction, per start method and "
+          "environment. Bar: median of later starts; diamond: the first start; "
+          "whisker: fastest to slowest; dashed line: a bare interpreter start "
+          "(python -c pass). Measured by lab 14 where it ran, alone."),
         class_="lede",
     )
     if not report.latency:
-        _e(body, "p", "No child start was traced in these Observations.", class_="muted")
+        _e(body, "p", _("No child start was traced in these Observations."), class_="muted")
         return
     by_env: dict[str, list[Latency]] = {}
     for lat in report.latency:
@@ -265,25 +271,31 @@ def _latency(body: ET.Element, report: Report) -> None:
         items.sort(key=lambda lat: method_rank(lat.method))
         label = items[0].env.label
         if any(lat.source != "lab 14" for lat in items):
-            label += " (all runs: lab 14 absent)"
+            label += _(" (all runs: lab 14 absent)")
         groups.append((label, items))
     body.append(_svg.latency_svg(groups))
 
 
 def _lab_section(body: ET.Element, report: Report, lab: LabView, open_env: str) -> None:
     sec = _e(body, "section", id=f"lab-{lab.id}")
-    title = lab.heading
-    if lab.title_zh:
-        title += f" · {lab.title_zh}"
-    _e(sec, "h3", title)
+    _e(sec, "h3", lab.heading)
     if lab.claims:
         ul = _e(sec, "ul", class_="claims-list")
         for c in lab.claims:
             li = _e(ul, "li")
-            _e(li, "code", c.id)
-            s = _e(li, "span", " " + c.statement + " ")
+            s = _e(li, "span", claim_text(c.id, "statement", default=c.statement) + " ")
             if c.source != "kit":
-                _e(s, "q", c.source)
+                quote = c.source if language() == "zh" else claim_text(c.id, "quote", c.source)
+                _e(s, "q", quote)
+            _e(li, "code", " " + c.id, class_="muted")
+            check = tutorial_check(c.id)
+            if check is not None:
+                said = _e(li, "div", class_="muted")
+                word = {"confirmed": _("confirmed"), "refuted": _("refuted"),
+                        "platform": _("depends on the platform")}.get(str(check.verdict), "")
+                _e(said, "b", _("the tutorial: ") + word)
+                _e(said, "span", " — " + (check.evidence.get(language())
+                                         or check.evidence.get("en", "")))
     for env in report.lab_environments(lab.id):
         det = _e(sec, "details", open="open" if env.key == open_env else None)
         _e(det, "summary", env.label)
@@ -307,10 +319,11 @@ def _variant(
     t_max = max(_svg.run_extent(o) for o in present)
     zoom = _svg.start_window(present)
     if not start_only:
-        _e(parent, "h4", f"variant: {variant}")
-    windows = [("whole run", t_max)]
+        _e(parent, "h4", _("variant: {variant}").format(variant=variant))
+    windows = [(_("whole run"), t_max)]
     if 0 < zoom < t_max * 0.5:
-        windows.insert(0, (f"start phase: the first {_svg.fmt_seconds(zoom)}", zoom))
+        windows.insert(0, (_("start phase: the first {seconds}").format(
+            seconds=_svg.fmt_seconds(zoom)), zoom))
     if start_only:
         windows = windows[:1]
     for caption, until in windows:
@@ -319,7 +332,8 @@ def _variant(
         for m in methods:
             n = len(report.runs(lab.id, variant, env, m))
             panels.append(
-                _svg.timeline_svg(runs[m], m, until, note=f"1 of {n} runs" if n > 1 else "")
+                _svg.timeline_svg(runs[m], m, until,
+                                  note=_("1 of {n} runs").format(n=n) if n > 1 else "")
             )
 
 
@@ -338,14 +352,15 @@ def _first_look(body: ET.Element, report: Report) -> None:
     if target is None:
         return
     lab, env = target
-    _e(body, "h2", f"First look: {lab.heading}", id="first-look")
+    _e(body, "h2", _("First look: {lab}").format(lab=lab.heading), id="first-look")
     _e(
         body,
         "p",
-        f"{env.label}, variant {lab.variants[0]}. Each bar is a process: light from "
-        "start() until it runs, then solid; each tick is a line it printed. Compare when "
-        "main's line and the child's line appear, and how long the child takes to start, "
-        "under each method. Every lab and environment is further down.",
+        _("{env}, variant {variant}. Each bar is a process: light from "
+          "start() until it runs, then solid; each tick is a line it printed. Compare when "
+          "main's line and the child's line appear, and how long the child takes to start, "
+          "under each method. Every lab and environment is further down.").format(
+            env=env.label, variant=lab.variants[0]),
         class_="lede",
     )
     _variant(body, report, lab, lab.variants[0], env, start_only=True)
@@ -353,30 +368,30 @@ def _first_look(body: ET.Element, report: Report) -> None:
 
 def render_html(report: Report) -> str:
     """The whole report as one HTML document (inline CSS and SVG, no script)."""
-    html = ET.Element("html", lang="en")
+    html = ET.Element("html", lang="zh-CN" if language() == "zh" else "en")
     head = _e(html, "head")
     _e(head, "meta", charset="utf-8")
     _e(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    _e(head, "title", "labkit report")
+    _e(head, "title", _("labkit report"))
     _e(head, "style", CSS + _svg.CSS)
     body = _e(html, "body")
-    _e(body, "h1", "labkit report")
+    _e(body, "h1", _("labkit report"))
     lede = _e(body, "p", class_="lede")
-    lede.text = (
-        f"{len(report.observations)} Observations from "
-        f"{len(report.environments)} environment"
-        f"{'s' if len(report.environments) != 1 else ''}, judged by "
-        f"{len(report.claims)} claims: "
-    )
+    lede.text = ngettext(
+        "{runs} Observations from {n} environment, judged by {claims} claims: ",
+        "{runs} Observations from {n} environments, judged by {claims} claims: ",
+        len(report.environments),
+    ).format(runs=len(report.observations), n=len(report.environments),
+             claims=len(report.claims))
     _badges(lede, report.totals())
     nav = _e(body, "nav")
     for href, text in (
-        ("#environments", "Environments"),
-        ("#latency", "Start latency"),
-        ("#first-look", "First look"),
-        ("#claims", "Claims"),
-        ("#failures", "Failures"),
-        ("#labs", "Labs"),
+        ("#environments", _("Environments")),
+        ("#latency", _("Start latency")),
+        ("#first-look", _("First look")),
+        ("#claims", _("Claims")),
+        ("#failures", _("Failures")),
+        ("#labs", _("Labs")),
     ):
         if href == "#failures" and not report.failures():
             continue
@@ -390,16 +405,16 @@ def render_html(report: Report) -> str:
     _matrix(body, report)
     _failures(body, report)
 
-    _e(body, "h2", "Labs: what each process did, when", id="labs")
+    _e(body, "h2", _("Labs: what each process did, when"), id="labs")
     _e(
         body,
         "p",
-        "Per lab and environment, each start method side by side on one time "
-        "axis; each panel is one run (the first repeat). A bar runs light from "
-        "start() to the process running, then solid until it ends; ticks are "
-        "output lines (dark: stdout, red: stderr); ✕ marks a non-zero exit. The "
-        "start phase, zoomed, shows whose line comes first and how late a spawn "
-        "child starts.",
+        _("Per lab and environment, each start method side by side on one time "
+          "axis; each panel is one run (the first repeat). A bar runs light from "
+          "start() to the process running, then solid until it ends; ticks are "
+          "output lines (dark: stdout, red: stderr); ✕ marks a non-zero exit. The "
+          "start phase, zoomed, shows whose line comes first and how late a spawn "
+          "child starts."),
         class_="lede",
     )
     open_env = report.reference_environment().key
@@ -410,8 +425,9 @@ def render_html(report: Report) -> str:
     _e(
         foot,
         "p",
-        f"labkit {__version__} · schema labkit.observation/1 · read from: "
+        f"labkit {__version__} · schema labkit.observation/1 · " + _("read from: ")
         + "; ".join(f"{s.path} ({s.observations})" for s in report.sources)
-        + (f" · {report.duplicates} duplicate runs ignored" if report.duplicates else ""),
+        + (_(" · {n} duplicate runs ignored").format(n=report.duplicates)
+           if report.duplicates else ""),
     )
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"

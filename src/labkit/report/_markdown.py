@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 
 from labkit.claims import Status
+from labkit.i18n import N_, _, claim_text, ngettext
 from labkit.observation import Observation
 from labkit.report import _svg
 from labkit.report._model import NOT_JUDGED, Environment, Latency, Report, method_rank
+from labkit.values import in_words
 
 GITHUB_SUMMARY_LIMIT = 1024 * 1024
 BUDGET = 512 * 1024  # well under GitHub's limit: other steps may append to the summary
@@ -26,11 +28,11 @@ ICON = {
     NOT_JUDGED: "·",
 }
 WORD = {
-    Status.PASS: "pass",
-    Status.FAIL: "fail",
-    Status.RACE: "race",
-    Status.NOT_APPLICABLE: "not applicable",
-    Status.NOT_RUN: "not run",
+    Status.PASS: N_("pass"),
+    Status.FAIL: N_("fail"),
+    Status.RACE: N_("race"),
+    Status.NOT_APPLICABLE: N_("not applicable"),
+    Status.NOT_RUN: N_("not run"),
 }
 _MD_SPECIAL = re.compile(r"[\\`*_\[\]|#!~]")  # shown literally, not as formatting
 
@@ -65,17 +67,20 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _totals(t: dict[str, int]) -> str:
-    return " · ".join(f"{ICON[s]} {t.get(s, 0)} {WORD[s]}" for s in Status)
+    return " · ".join(f"{ICON[s]} {t.get(s, 0)} {_(WORD[s])}" for s in Status)
 
 
 def _head(report: Report) -> list[str]:
     n_env = len(report.environments)
     return [
-        "# labkit report",
+        "# " + _("labkit report"),
         "",
-        f"{len(report.observations)} Observations from {n_env} environment"
-        f"{'s' if n_env != 1 else ''}, judged by {len(report.claims)} claims: "
-        f"{_totals(report.totals())}.",
+        ngettext(
+            "{runs} Observations from {n} environment, judged by {claims} claims: ",
+            "{runs} Observations from {n} environments, judged by {claims} claims: ",
+            n_env,
+        ).format(runs=len(report.observations), n=n_env, claims=len(report.claims))
+        + f"{_totals(report.totals())}.",
         "",
     ]
 
@@ -97,16 +102,16 @@ def _environments(report: Report) -> list[str]:
                 *(str(t[s]) for s in Status),
             ]
         )
-    return ["## Environments", ""] + _table(
+    return ["## " + _("Environments"), ""] + _table(
         [
-            "environment",
+            _("environment"),
             "Python",
-            "OS release",
-            "arch",
-            "CI job",
-            "methods",
-            "default",
-            "runs",
+            _("OS release"),
+            _("arch"),
+            _("CI job"),
+            _("start methods"),
+            _("default"),
+            _("runs"),
             *(ICON[s] for s in Status),
         ],
         rows,
@@ -116,16 +121,18 @@ def _environments(report: Report) -> list[str]:
 def _failures(report: Report, with_detail: bool) -> list[str]:
     fails = report.failures()
     if not fails:
-        return ["## Failures", "", "No claim failed.", ""]
+        return ["## " + _("Failures"), "", _("No claim failed."), ""]
     rows = []
     for claim, col, cell in fails:
-        row = [f"`{claim.id}`", cell_text(col.env.label), cell_text(col.method),
-               cell_text(cell.value, 80)]
+        statement = claim_text(claim.id, "statement", default=claim.statement)
+        row = [cell_text(statement, 100) + f" `{claim.id}`", cell_text(col.env.label),
+               cell_text(col.method), cell_text(in_words(cell.value), 80)]
         if with_detail:
-            row.append(cell_text(cell.detail, 160))
+            row.append(cell_text(in_words(cell.detail), 160))
         rows.append(row)
-    head = ["claim", "environment", "method", "value"] + (["evidence"] if with_detail else [])
-    return [f"## Failures ({len(fails)})", ""] + _table(head, rows)
+    head = [_("claim"), _("environment"), _("method"), _("value")] + (
+        [_("evidence")] if with_detail else [])
+    return ["## " + _("Failures ({n})").format(n=len(fails)), ""] + _table(head, rows)
 
 
 def _latency_cell(lat: Latency | None) -> str:
@@ -133,7 +140,7 @@ def _latency_cell(lat: Latency | None) -> str:
         return "–"
     text = _svg.fmt_ms(lat.typical)
     if lat.later is not None and lat.first is not None:
-        text += f" (first {_svg.fmt_ms(lat.first)})"
+        text += _(" (first {ms})").format(ms=_svg.fmt_ms(lat.first))
     return text
 
 
@@ -156,42 +163,44 @@ def _latency(report: Report) -> list[str]:
             ratio = f"×{spawn.typical / fork.typical:.0f}"
         where = env.label
         if any(lat.source != "lab 14" for lat in got.values()):
-            where += " (all runs: lab 14 absent)"
+            where += _(" (all runs: lab 14 absent)")
         rows.append(
             [cell_text(where)]
             + [_latency_cell(got.get(m)) for m in methods]
             + [_svg.fmt_ms(interp), ratio]
         )
     return [
-        "## Start latency",
+        "## " + _("Start latency"),
         "",
-        "start() → the child running: median of later starts (first start in brackets); "
-        "lab 14 where it ran.",
+        _("start() → the child running: median of later starts (first start in brackets); "
+          "lab 14 where it ran."),
         "",
-    ] + _table(["environment", *map(cell_text, methods), "bare interpreter", "spawn / fork"], rows)
+    ] + _table([_("environment"), *map(cell_text, methods), _("bare interpreter"),
+                "spawn / fork"], rows)
 
 
 def _matrix(report: Report, with_values: bool) -> list[str]:
     out = [
-        "## Claims × environments",
+        "## " + _("Claims × environments"),
         "",
-        "✅ pass · ❌ fail · 🔀 race (not asserted, frequency shown) · ➖ not applicable "
-        "(declared reason) · ⏸ not run · · not about this method. Environments absent "
-        "from the inputs are absent here.",
+        _("✅ pass · ❌ fail · 🔀 race (not asserted, frequency shown) · ➖ not applicable "
+          "(declared reason) · ⏸ not run · · not about this method. Environments absent "
+          "from the inputs are absent here."),
         "",
     ]
     if report.unobserved:
         ids = ", ".join(f"`{c.id}`" for c in report.unobserved)
-        out += [f"Not observed anywhere (their labs did not run): {ids}.", ""]
+        out += [_("Not observed anywhere (their labs did not run): ") + ids + ".", ""]
     if not report.claims:
         return out
     for group, envs in report.groups():
         cols = [c for e in envs for c in report.columns_of(e)]
         out += [f"### {cell_text(group, 200)}", ""]
-        head = ["claim"] + [cell_text(f"{c.env.short} {c.method}") for c in cols]
+        head = [_("claim")] + [cell_text(f"{c.env.short} {c.method}") for c in cols]
         rows = []
         for claim in report.claims:
-            row = [f"`{claim.id}`"]
+            statement = claim_text(claim.id, "statement", default=claim.statement)
+            row = [cell_text(statement, 80 if with_values else 40) + f" `{claim.id}`"]
             for col in cols:
                 cell = report.cell(claim, col)
                 text = ICON[cell.status]
@@ -222,7 +231,8 @@ def text_timeline(
 
     lines = []
     for method, o in runs:
-        head = f"{method} · exit {o.exit_code}" + (" · timed out" if o.timed_out else "")
+        head = f"{method} · " + _("exit {code}").format(code=o.exit_code) + (
+            " · " + _("timed out") if o.timed_out else "")
         lines.append(code_line(f"{head} · {_svg.fmt_seconds(o.duration_s)}"))
         rows, where = _svg.timeline_rows(o, max_rows=8)
         grid = [[" "] * width for _ in rows]
@@ -257,11 +267,11 @@ def text_timeline(
 
 def _timelines(report: Report, env: Environment) -> list[str]:
     out = [
-        f"## Timelines ({cell_text(env.label, 200)})",
+        "## " + _("Timelines ({env})").format(env=cell_text(env.label, 200)),
         "",
-        "Each process from start() (░) to running (█), output lines as • (stdout) and ! "
-        "(stderr); the start methods share one time axis. Every environment and variant "
-        "is in the HTML report.",
+        _("Each process from start() (░) to running (█), output lines as • (stdout) and ! "
+          "(stderr); the start methods share one time axis. Every environment and variant "
+          "is in the HTML report."),
         "",
     ]
     for lab in report.labs:
@@ -275,16 +285,17 @@ def _timelines(report: Report, env: Environment) -> list[str]:
         whole = max(_svg.run_extent(o) for _, o in present)
         zoom = _svg.start_window([o for _, o in present])
         if 0 < zoom < whole * 0.5:
-            out += [f"Start phase, the first {_svg.fmt_seconds(zoom)}:", "", "```text"]
+            out += [_("Start phase, the first {seconds}:").format(
+                seconds=_svg.fmt_seconds(zoom)), "", "```text"]
             out += text_timeline(present, t_max=zoom)
-            out += ["```", "", "Whole run:", ""]
+            out += ["```", "", _("Whole run:"), ""]
         out += ["```text"] + text_timeline(present, t_max=whole) + ["```", "", "</details>", ""]
     return out
 
 
 def _footer(report: Report) -> list[str]:
     src = "; ".join(f"{s.path} ({s.observations})" for s in report.sources)
-    return ["---", "", cell_text(f"Read from: {src}", 2000) if src else "", ""]
+    return ["---", "", cell_text(_("read from: ") + src, 2000) if src else "", ""]
 
 
 def render_markdown(report: Report, budget: int = BUDGET) -> str:
@@ -300,8 +311,8 @@ def render_markdown(report: Report, budget: int = BUDGET) -> str:
         parts = _head(report)
         if i:
             parts += [
-                f"> Shortened to fit a job summary ({budget // 1024} KiB): the HTML "
-                "report has every value and timeline.",
+                "> " + _("Shortened to fit a job summary ({kib} KiB): the HTML "
+                         "report has every value and timeline.").format(kib=budget // 1024),
                 "",
             ]
         parts += _failures(report, lv["detail"])
@@ -316,4 +327,4 @@ def render_markdown(report: Report, budget: int = BUDGET) -> str:
     # Still too large (thousands of environments): keep the head and the failures.
     head = "\n".join(_head(report) + _failures(report, False))
     cut = head.encode("utf-8")[: budget - 200].decode("utf-8", "ignore")
-    return cut + "\n\n> Truncated to fit a job summary: see the HTML report.\n"
+    return cut + "\n\n> " + _("Truncated to fit a job summary: see the HTML report.") + "\n"

@@ -18,8 +18,10 @@ from pathlib import Path
 
 from labkit.catalogue import BY_ID
 from labkit.claims import Claim, Status, Verdict, all_claims, judge_all
+from labkit.i18n import _, language
 from labkit.load import Loaded, Source, load
 from labkit.observation import Observation
+from labkit.values import in_words
 
 METHOD_ORDER = ("fork", "spawn", "forkserver", "default")
 OS_NAMES = {"Linux": "Linux", "Darwin": "macOS", "Windows": "Windows"}
@@ -110,8 +112,8 @@ class Cell:
     def text(self) -> str:
         """The value shown in the cell ("not observed" when nothing spoke to it)."""
         if self.status == Status.NOT_RUN and not self.value:
-            return "not run"
-        return self.value
+            return _("not run")
+        return in_words(self.value)
 
 
 @dataclass(frozen=True)
@@ -144,8 +146,15 @@ class LabView:
     in_catalogue: bool = True  # False: any script, as `labkit compare` runs it
 
     @property
+    def title(self) -> str:
+        """The title in the chosen language (English when there is no Chinese one)."""
+        return self.title_zh if language() == "zh" and self.title_zh else self.title_en
+
+    @property
     def heading(self) -> str:
-        return f"Lab {self.id} — {self.title_en}" if self.in_catalogue else f"Script {self.id}"
+        if not self.in_catalogue:
+            return _("Script {name}").format(name=self.id)
+        return _("Lab {lab}").format(lab=self.id) + f" — {self.title}"
 
 
 @dataclass

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from labkit.i18n import _
 from labkit.observation import Observation, OutputLine, ProcessRecord
 
 if TYPE_CHECKING:
@@ -115,7 +116,8 @@ class Row:
 
 
 def _label(p: ProcessRecord) -> str:
-    names = {"resource_tracker": "res. tracker", "interpreter": "python -c pass"}
+    names = {"resource_tracker": _("res. tracker"), "interpreter": "python -c pass",
+             "forkserver": _("fork server")}
     name = names.get(p.role, p.name)
     return name if len(name) <= 15 else name[:14] + "…"
 
@@ -137,10 +139,10 @@ def timeline_rows(o: Observation, max_rows: int = MAX_ROWS) -> tuple[list[Row], 
     for p in shown:
         rows.append(Row(_label(p), "child" if p.role == "child" else "helper", [p]))
     if more:
-        rows.append(Row(f"+{len(more)} more", "more", more))
+        rows.append(Row(_("+{n} more").format(n=len(more)), "more", more))
     where = {p.pid: i for i, r in enumerate(rows) for p in r.procs}
     if any(line.pid not in where for line in o.output):
-        rows.append(Row("(untraced)", "other"))
+        rows.append(Row(_("(untraced)"), "other"))
     return rows, where
 
 
@@ -155,18 +157,18 @@ def run_extent(o: Observation) -> float:
 def _proc_tip(p: ProcessRecord) -> str:
     parts = [f"{p.name} (pid {p.pid}, {p.role})"]
     if p.daemon:
-        parts.append("daemon")
+        parts.append(_("daemon"))
     if p.start_requested_t is not None:
-        parts.append(f"start() at {fmt_seconds(p.start_requested_t)}")
+        parts.append(_("start() at {t}").format(t=fmt_seconds(p.start_requested_t)))
     if p.started_t is not None:
-        parts.append(f"running at {fmt_seconds(p.started_t)}")
+        parts.append(_("running at {t}").format(t=fmt_seconds(p.started_t)))
         if p.start_latency is not None:
-            parts.append(f"start latency {fmt_ms(p.start_latency)}")
+            parts.append(_("start latency {ms}").format(ms=fmt_ms(p.start_latency)))
     if p.ended_t is not None:
-        parts.append(f"ended at {fmt_seconds(p.ended_t)}")
+        parts.append(_("ended at {t}").format(t=fmt_seconds(p.ended_t)))
     if p.exitcode is not None:
         parts.append(f"exitcode {p.exitcode}")
-    return "; ".join(parts)
+    return _("; ").join(parts)
 
 
 def start_window(runs: list[Observation]) -> float:
@@ -216,7 +218,7 @@ def timeline_svg(
     plot_w = width - label_w - right
     if o is None:
         svg = _svg_root(width, 60, "timeline")
-        _el(svg, "text", f"{method}: not observed", x=8, y=34, class_="tm")
+        _el(svg, "text", f"{method}: " + _("not observed"), x=8, y=34, class_="tm")
         return svg
     rows, where = timeline_rows(o)
     height = top + row_h * len(rows) + axis_h
@@ -229,7 +231,8 @@ def timeline_svg(
         return t_min <= t <= t_max
 
     svg = _svg_root(width, height, "timeline")
-    head = f"{method} · exit {o.exit_code}" + (" · timed out" if o.timed_out else "")
+    head = f"{method} · " + _("exit {code}").format(code=o.exit_code) + (
+        " · " + _("timed out") if o.timed_out else "")
     head += f" · {fmt_seconds(o.duration_s)}"
     _title(svg, f"{o.lab} {o.variant} under {method} in {o.environment}: {head}")
     _el(svg, "text", head, x=4, y=14, fill=color(method), class_="th")
@@ -326,8 +329,9 @@ def timeline_svg(
         )
         shown = "\n".join(ln.text[:80] for ln in lines[:2])
         if len(lines) > 2:
-            shown += f"\n… {len(lines) - 2} more lines"
-        _title(mark, f"{stream} at {fmt_ms(lines[0].t)}: {shown}")
+            shown += "\n… " + _("{n} more lines").format(n=len(lines) - 2)
+        _title(mark, _("{stream} at {t}: {text}").format(stream=stream, t=fmt_ms(lines[0].t),
+                                                         text=shown))
     return svg
 
 
@@ -361,8 +365,8 @@ def _crowd(
     codes = sorted({str(p.exitcode) for p in row.procs})
     _title(
         g,
-        f"{len(row.procs)} more processes (running spans merged); "
-        f"exit codes: {', '.join(codes[:8])}",
+        _("{n} more processes (running spans merged); exit codes: {codes}").format(
+            n=len(row.procs), codes=", ".join(codes[:8])),
     )
     for a, b in merged:
         _el(g, "rect", x=a, y=y + 5, width=b - a, height=6, fill=fill, fill_opacity=0.55)
@@ -412,9 +416,11 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
             g = _el(svg, "g")
             _title(
                 g,
-                f"{env_label} · {lat.method}: later starts median {fmt_ms(lat.later)}, "
-                f"first start {fmt_ms(lat.first)}, range {fmt_ms(lat.low)}–"
-                f"{fmt_ms(lat.high)}, {lat.starts} starts in {lat.runs} runs ({lat.source})",
+                f"{env_label} · {lat.method}: " + _(
+                    "later starts median {later}, first start {first}, range {low}–{high}, "
+                    "{starts} starts in {runs} runs ({source})").format(
+                    later=fmt_ms(lat.later), first=fmt_ms(lat.first), low=fmt_ms(lat.low),
+                    high=fmt_ms(lat.high), starts=lat.starts, runs=lat.runs, source=lat.source),
             )
             _el(g, "text", lat.method, x=label_w - 8, y=y + bar_h - 3, fill=c, class_="ta")
             typical = lat.typical or 0.0
@@ -441,7 +447,7 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
                 _el(g, "path", d=f"M{fx:.1f},{my - 6:.1f} l5,6 l-5,6 l-5,-6 z", class_="d")
             label = fmt_ms(typical)
             if lat.first is not None and lat.later is not None:
-                label += f" (first {fmt_ms(lat.first)})"
+                label += _(" (first {ms})").format(ms=fmt_ms(lat.first))
             lx = min(max(x(lat.high or typical), x(lat.first or 0)) + 8, width - right + 8)
             _el(g, "text", label, x=lx, y=y + bar_h - 3)
             y += bar_h + 4
@@ -450,8 +456,8 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
             line = _el(svg, "line", x1=x(interp), x2=x(interp), y1=y0 - 3, y2=y - 1, class_="dash")
             _title(
                 line,
-                f"{env_label}: a bare interpreter start (python -c pass), "
-                f"{fmt_ms(interp)}, measured by lab 14",
+                f"{env_label}: " + _("a bare interpreter start (python -c pass), {ms}, "
+                                     "measured by lab 14").format(ms=fmt_ms(interp)),
             )
         y += gap
     _latency_legend(svg, label_w, height - 8)
@@ -460,16 +466,16 @@ def latency_svg(groups: list[tuple[str, list[Latency]]], width: int = 980) -> ET
 
 def _latency_legend(svg: ET.Element, x0: float, y: float) -> None:
     _el(svg, "rect", x=x0, y=y - 9, width=18, height=10, fill="#718096")
-    _el(svg, "text", "median of later starts", x=x0 + 24, y=y)
+    _el(svg, "text", _("median of later starts"), x=x0 + 24, y=y)
     x1 = x0 + 160
     _el(svg, "path", d=f"M{x1 + 5:.1f},{y - 10:.1f} l5,6 l-5,6 l-5,-6 z", class_="d")
-    _el(svg, "text", "first start", x=x1 + 16, y=y)
+    _el(svg, "text", _("first start"), x=x1 + 16, y=y)
     x2 = x1 + 90
     _el(svg, "path", d=f"M{x2:.1f},{y - 8:.1f} v8 m0,-4 h20 m0,-4 v8", class_="k")
-    _el(svg, "text", "fastest – slowest", x=x2 + 26, y=y)
+    _el(svg, "text", _("fastest – slowest"), x=x2 + 26, y=y)
     x3 = x2 + 130
     _el(svg, "line", x1=x3, x2=x3, y1=y - 11, y2=y + 1, class_="dash")
-    _el(svg, "text", "bare interpreter start (python -c pass)", x=x3 + 8, y=y)
+    _el(svg, "text", _("bare interpreter start (python -c pass)"), x=x3 + 8, y=y)
 
 
 def to_string(e: ET.Element) -> str:
