@@ -43,7 +43,7 @@ def start(script: str, *args: str, note: Path, **env: str) -> subprocess.Popen[s
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=dict(os.environ, CONTAIN_NOTE=str(note), COLUMNS="200", **env),
+        env=dict(os.environ, CONTAIN_NOTE=str(note), COLUMNS="200", LC_ALL="C.UTF-8", **env),
     )
 
 
@@ -246,7 +246,8 @@ def run_json(script: str, tmp_path: Path, timeout: float = 60) -> Ran:
         [*LABKIT, "run", str(SCRIPTS / script), "-m", "fork", "--timeout", "30",
          "--json", str(js)],
         capture_output=True, text=True, timeout=timeout,
-        env=dict(os.environ, CONTAIN_NOTE=str(note), CONTAIN_BEAT=str(beat), COLUMNS="200"),
+        env=dict(os.environ, CONTAIN_NOTE=str(note), CONTAIN_BEAT=str(beat), COLUMNS="200",
+                 LC_ALL="C.UTF-8"),  # the lines checked are the English ones
     )
     took = time.monotonic() - t
     return r, Observation.from_dict(json.loads(js.read_text())), notes(note, 1, 5), took
