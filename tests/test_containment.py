@@ -214,6 +214,14 @@ def test_the_interrupt_line_says_what_is_true(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(contain, "_survivors", ["pid 9 (x)"])
     assert cli.interrupted_line(stop) == (
         "interrupted by SIGHUP: 1 process(es) of the run could not be ended: pid 9 (x)")
+    from labkit import i18n
+
+    i18n.set_language("zh")
+    try:
+        assert cli.interrupted_line(stop) == (
+            "被 SIGHUP 中断：本次运行有 1 个进程未能结束：pid 9 (x)")
+    finally:
+        i18n.set_language("en")
 
 
 @on_linux
