@@ -143,7 +143,7 @@ def run(script: Path, options: RunOptions) -> Observation:
     _compile_boot()
     contain.prepare()
     try:  # folders made inside: an interrupt between two steps cannot leave one behind
-        if own_cwd:
+        if workdir is None:
             workdir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
         tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-", dir=_fast_tmp()))
         execution = _execute(script, options, run_id, workdir, tracedir)
@@ -237,6 +237,7 @@ def _execute(
     readers = [
         drain.PipeReader(pipe, name, t0_ns, raw).start()
         for pipe, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr"))
+        if pipe is not None  # always set (PIPE): for the type checker
     ]
     timed_out = False
     try:

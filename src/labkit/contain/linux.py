@@ -93,7 +93,7 @@ class LinuxApi:
         return None if p is None else p.started
 
     def snapshot(self, since: float | None, run_id: str) -> list[ProcInfo]:
-        out = []
+        out: list[ProcInfo] = []
         try:
             names = os.listdir(self.proc)
         except OSError:
@@ -151,7 +151,7 @@ class LinuxApi:
 
 def pids_with_run_id(run_id: str, proc: Path = PROC) -> list[int]:
     """Live (non-zombie) processes carrying this run's id in their environment."""
-    found = []
+    found: list[int] = []
     if not proc.is_dir():
         return found
     for name in os.listdir(proc):
