@@ -271,6 +271,21 @@ def test_a_setsid_child_with_a_scrubbed_environment_is_ended(tmp_path: Path) -> 
 
 
 @on_linux
+def test_escapees_of_runs_side_by_side_are_all_ended(tmp_path: Path) -> None:
+    note = tmp_path / "note"
+    r = subprocess.run(
+        [*LABKIT, "run", str(SCRIPTS / "setsid_scrubbed.py"), "-m", "fork", "--jobs", "3",
+         "--repeat", "6", "--timeout", "30"],
+        capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, CONTAIN_NOTE=str(note), LC_ALL="C.UTF-8"),
+    )
+    escapees = [g for g in notes(note, 6, 5) if g["role"] == "escapee"]
+    assert r.returncode == 0, r.stderr
+    assert len(escapees) == 6  # none could be told apart by environment, group or session
+    assert settle("-", [g["pid"] for g in escapees], [g["sid"] for g in escapees]) == {}
+
+
+@on_linux
 def test_a_setsid_child_forking_every_5_ms_is_ended(tmp_path: Path) -> None:
     r, obs, got, took = run_json("setsid_forker.py", tmp_path)
     (forker,) = got

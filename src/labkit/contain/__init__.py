@@ -100,6 +100,9 @@ class Ending:
 _open: dict[str, int] = {}
 _open_lock = threading.Lock()
 _survivors: list[str] = []  # every survivor named so far in this process
+# Orphans the kit inherited while several runs were open, with no run id to tell whose:
+# by identity, so the run that ends alone takes them, however old they are.
+_strays: dict[tuple[int, float], ProcInfo] = {}
 
 
 _opened: list[str] = []  # run ids whose trees were opened in this process
@@ -134,6 +137,9 @@ class RunTree:
     def close(self) -> None:
         with _open_lock:
             _open.pop(self.run_id, None)
+            last = not _open and bool(_strays) and self.root_pid > 0
+        if last:  # runs that ended side by side left orphans no one could claim
+            end_run_id("", self.api)
         release = getattr(self.api, "close", None)
         if release is not None:
             release()  # a Windows Job object: closing it kills whatever is left in it
@@ -180,6 +186,8 @@ class RunTree:
                 mine[p.pid] = p
             elif young(p) and not reused and self.root_pid in (p.pgid, p.sid):
                 mine[p.pid] = p  # the run's own group and session (start_new_session)
+            elif alone and p.key in _strays and not p.zombie:
+                mine[p.pid] = p  # left unclaimed by runs that ended side by side with others
         while True:
             groups = {p.pgid for p in mine.values() if p.pgid}
             sessions = {p.sid for p in mine.values() if p.sid}
@@ -205,6 +213,14 @@ class RunTree:
                 break
         for p in mine.values():
             self.seen.setdefault(p.key, p)
+        if not alone:  # remember what no run could claim, for the run that ends alone
+            own_session = _own_session()
+            with _open_lock:
+                for p in procs:
+                    if (p.ppid == self.api.self_pid and p.pid not in mine and not p.zombie
+                            and p.pid not in roots.values() and young(p)
+                            and p.sid not in (own_session, None) and p.run_id is None):
+                        _strays[p.key] = p
         return list(mine.values())
 
     def alive(self) -> list[ProcInfo]:
@@ -271,6 +287,10 @@ class RunTree:
         survivors = tuple(p.describe() for p in last) if quiet < QUIET_PASSES else ()
         _survivors.extend(survivors)
         self._reap_strays()
+        live_keys = {p.key for p in self.last_snapshot if not p.zombie}
+        with _open_lock:  # strays that are no more: forget them
+            for key in [k for k in _strays if k not in live_keys]:
+                del _strays[key]
         return Ending(passes=passes, killed=killed, survivors=survivors)
 
     def _reap_strays(self) -> None:
