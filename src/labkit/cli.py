@@ -10,10 +10,9 @@ import argparse
 import errno
 import importlib
 import os
-import signal
 import sys
 
-from labkit import __version__
+from labkit import __version__, interrupts
 from labkit.console import prepare_streams
 from labkit.errors import (
     EXIT_BROKEN_PIPE,
@@ -113,8 +112,19 @@ def msg_stdout_failed(why: str) -> str:
     return _("cannot write to standard output: {reason}").format(reason=why)
 
 
-def msg_interrupted() -> str:
-    return _("interrupted: the run's processes were ended")
+def msg_interrupted(signal_name: str) -> str:
+    return _("interrupted by {signal}: the run's processes were ended").format(
+        signal=signal_name)
+
+
+def msg_interrupted_early(signal_name: str) -> str:
+    return _("interrupted by {signal} before any run started").format(signal=signal_name)
+
+
+def msg_interrupted_survivors(signal_name: str, left: Sequence[str]) -> str:
+    return _("interrupted by {signal}: {count} process(es) of the run could not be ended: "
+             "{processes}").format(signal=signal_name, count=len(left),
+                                   processes=", ".join(left))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -534,6 +544,18 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def interrupted_line(exc: BaseException, in_container: bool = False) -> str:
+    """One true line: which signal, and whether every process of the runs was ended."""
+    from labkit import contain
+
+    left = contain.survivors_so_far()
+    if not contain.runs_opened() and not in_container:
+        return msg_interrupted_early(interrupts.stop_name(exc))
+    if left:
+        return msg_interrupted_survivors(interrupts.stop_name(exc), left)
+    return msg_interrupted(interrupts.stop_name(exc))
+
+
 def _say(line: str) -> None:
     """One line on stderr; if even stderr cannot take it, the exit code still tells."""
     try:
@@ -569,8 +591,8 @@ def _language_in(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     prepare_streams()
-    # Ctrl-C must end runs cleanly even when started with SIGINT ignored (nohup, `&`).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupts.install()  # SIGINT, SIGTERM, SIGHUP: one flag, raised once, here
+    args = None
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list == ["--version"]:  # the answer before anything is built or imported
         print(f"labkit {__version__}")
@@ -586,10 +608,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         i18n.set_language(args.lang or (early if early in i18n.LANGUAGES else None))
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full or closed stdout shows here, inside the handlers
-    except KeyboardInterrupt:
-        err = Interrupted(msg_interrupted())
+    except KeyboardInterrupt as exc:
+        in_container = bool(getattr(args, "container", None))  # its runs are not ours to count
+        err = Interrupted(interrupted_line(exc, in_container))
         _say(str(err))
-        code = err.exit_code
+        code = interrupts.stop_code(exc)
     except LabkitError as err:
         _say(str(err))
         code = err.exit_code
