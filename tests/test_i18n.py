@@ -349,3 +349,11 @@ def test_no_bare_english_in_the_commands_tables_and_report():
     sample = ast.parse('p.add_argument("--x", help="English")\nraise UsageError(f"no {x}")\n'
                        't.add_column(_("ok"))\n')
     assert bare_user_strings(sample) == [1, 2]  # the check does see bare strings
+
+
+def test_argparse_usage_and_errors_follow_the_language():
+    zh = _labkit("run", LANG="zh_CN.UTF-8")
+    en = _labkit("run", LANG="en_US.UTF-8")
+    assert zh.returncode == en.returncode == 2
+    assert "缺少以下参数" in zh.stderr and "the following arguments are required" in en.stderr
+    assert "用法" in _labkit("run", "--help", LANG="zh_CN.UTF-8").stdout

@@ -27,7 +27,7 @@ from labkit.errors import (
     OutputFailed,
     UsageError,
 )
-from labkit.i18n import _, ngettext
+from labkit.i18n import N_, _, ngettext
 from labkit.observation import Observation
 
 # -- messages (one place, for translation) ------------------------------------------
@@ -56,10 +56,26 @@ def msg_interrupted() -> str:
     return _("interrupted: the run's processes were ended")
 
 
+# argparse's own words (usage, headings, its errors), said through the kit's catalog:
+# argparse looks its module-global _ up when it speaks, so pointing it at the kit's
+# translates them; in English they come back unchanged.
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+argparse._ = _  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        raise UsageError(f"{message} (see `labkit {self.prog.split()[-1]} --help`)"
-                         if " " in self.prog else f"{message} (see `labkit --help`)")
+        command = f"labkit {self.prog.split()[-1]}" if " " in self.prog else "labkit"
+        raise UsageError(_("{message} (see `{command} --help`)").format(
+            message=message, command=command))
 
 
 def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:
