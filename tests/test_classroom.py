@@ -62,7 +62,7 @@ def test_init_writes_workflow_readme_and_starters(template: Path) -> None:
     assert reporter["with"]["runners"] == ",".join(ids)
     for i in ids:
         assert reporter["env"][f"{i.upper()}_RESULTS"] == f"${{{{ steps.{i}.outputs.result }}}}"
-        starter = (template / f"{i}.py").read_text(encoding="utf-8")
+        starter = (template / exercises.file_name(i)).read_text(encoding="utf-8")
         assert starter == exercises.load(i).starter.read_text(encoding="utf-8")
     text = (template / "README.md").read_text(encoding="utf-8")
     assert "fork, spawn, forkserver" in text and "启动方式" in text
@@ -99,7 +99,7 @@ def test_the_generated_grading_commands_give_the_expected_scores(tmp_path: Path)
     assert labkit("classroom", "init", str(target), "--exercises", "guard", "globals",
                   "pickle").returncode == 0
     shutil.copyfile(SOLUTIONS / "guard.py", target / "guard.py")  # a student who fixed it
-    shutil.copyfile(SOLUTIONS / "pickle.py", target / "pickle.py")
+    shutil.copyfile(SOLUTIONS / "pickle_exercise.py", target / "pickle_exercise.py")
     # globals.py stays the starter: no score
     expected = {"guard": 10, "globals": 0, "pickle": 10}
     job_env = _workflow(target)["jobs"]["run-autograding-tests"]["env"]

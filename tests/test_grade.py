@@ -53,7 +53,7 @@ def test_at_least_the_eight_exercises_exist() -> None:
 def test_no_solution_is_shipped_to_students(exercise_id: str) -> None:
     shipped = {p.name for p in (ROOT / "exercises" / exercise_id).iterdir()}
     assert shipped <= {"starter.py", "exercise.toml"}, shipped
-    assert (SOLUTIONS / f"{exercise_id}.py").is_file()
+    assert (SOLUTIONS / exercises.file_name(exercise_id)).is_file()
     header = (ROOT / "exercises" / exercise_id / "starter.py").read_text(encoding="utf-8")
     for part in ("任务 / Task", "完成标准 / Done when", "提示 / Hint"):
         assert part in header
@@ -61,16 +61,37 @@ def test_no_solution_is_shipped_to_students(exercise_id: str) -> None:
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)
 def test_the_fix_scores_full_under_every_method(exercise_id: str) -> None:
-    g = _grade(exercise_id, SOLUTIONS / f"{exercise_id}.py")
+    g = _grade(exercise_id, SOLUTIONS / exercises.file_name(exercise_id))
     assert _methods(g) == {*runner.available_methods(), "default"}
     assert g.full_marks, [(c.check, c.method, c.value, c.evidence) for c in g.failed]
 
 
+# For each starter, checks that must fail under one method (the bug seen) …
+BROKEN = {
+    "guard": {("no_bootstrap_error", "spawn"), ("children_ok", "spawn"), ("lines", "spawn"),
+              ("static_guard", "static")},
+    "pool_guard": {("runs_to_end", "spawn"), ("no_bootstrap_error", "spawn"),
+                   ("lines", "spawn"), ("static_guard", "static")},
+    "globals": {("lines", "spawn"), ("lines", "forkserver")},
+    "pickle": {("runs_to_end", "spawn"), ("children_ok", "spawn"), ("lines", "spawn")},
+    "global_lock": {("lines", "spawn")},
+    "sentinel": {("runs_to_end", "spawn"), ("lines", "spawn")},
+    "queue_deadlock": {("runs_to_end", "fork"), ("lines", "fork")},
+    "mutex": {("lines", "spawn")},
+    "pipe_eof": {("runs_to_end", "fork"), ("children_ok", "fork"), ("lines", "fork")},
+}
+
+
 @needs_all_methods
 @pytest.mark.parametrize("exercise_id", EXERCISES)
-def test_the_starter_scores_below_full(exercise_id: str) -> None:
+def test_the_starter_works_under_one_method_and_not_another(exercise_id: str) -> None:
     g = _grade(exercise_id, exercises.load(exercise_id).starter)
     assert g.points < g.max_points
+    failed = {(c.check, c.method) for c in g.failed}
+    assert BROKEN[exercise_id] <= failed, failed
+    # … and every behaviour check passes under the method it works under
+    works = WORKS_UNDER.get(exercise_id, "fork")
+    assert all(c.passed for c in g.checks if c.method == works), failed
     assert all(c.evidence for c in g.failed if c.check != "start_method")
 
 
@@ -223,7 +244,7 @@ def image_314() -> str:
 def test_in_the_314_image_the_fix_is_full_and_the_starter_is_not(exercise_id: str,
                                                                 image_314: str) -> None:
     x = exercises.load(exercise_id)
-    fixed = grading.grade(x, SOLUTIONS / f"{exercise_id}.py", container=image_314)
+    fixed = grading.grade(x, SOLUTIONS / exercises.file_name(exercise_id), container=image_314)
     assert all("py3.14@" in env for env in fixed.environment["environments"])
     assert _methods(fixed) == {"fork", "spawn", "forkserver", "default"}
     assert fixed.full_marks, [(c.check, c.method, c.value) for c in fixed.failed]
@@ -266,3 +287,12 @@ def test_container_auto_falls_back_to_native_without_an_engine(
     [plat] = grading.platforms_for(grading.AUTO)
     assert not plat.name.startswith("native")
     assert plat.python in images.pythons()
+
+
+def test_no_student_file_shadows_a_standard_module() -> None:
+    # `python pickle.py` would make multiprocessing import the student's file as pickle
+    assert exercises.file_name("pickle") == "pickle_exercise.py"
+    assert exercises.file_name("guard") == "guard.py"
+    for i in EXERCISES:
+        assert Path(exercises.file_name(i)).stem not in sys.stdlib_module_names
+        assert (SOLUTIONS / exercises.file_name(i)).is_file()

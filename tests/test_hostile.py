@@ -41,6 +41,11 @@ pathlib.Path(os.environ["HOSTILE_MARKS"], f"ran-{os.getpid()}").touch()
 """
 
 
+def _by_kind(rows: list[tuple]) -> list:  # type: ignore[type-arg]
+    """Parameters whose test id is the case's kind (its first value)."""
+    return [pytest.param(*row, id=row[0]) for row in rows]
+
+
 @dataclass
 class Outcome:
     code: int
@@ -151,7 +156,7 @@ def _dev_full() -> Path:
 
 @pytest.mark.parametrize(
     ("kind", "args", "words"),
-    [
+    _by_kind([
         ("json-dev-full", lambda c, s: ["run", s, "--json", _dev_full()],
          ["--json /dev/full", "No space left"]),
         ("json-a-folder", lambda c, s: ["run", s, "--json", c.root],
@@ -168,8 +173,7 @@ def _dev_full() -> Path:
          ["--json", "is a folder"]),
         ("compare-json-dev-full", lambda c, s: ["compare", s, "--json", _dev_full()],
          ["No space left"]),
-    ],
-    ids=lambda v: v if isinstance(v, str) else "",
+    ]),
 )
 def test_bad_output_path_exits_2_before_running(case: Case, kind: str, args, words) -> None:  # type: ignore[no-untyped-def]
     script = case.script("ok.py")
@@ -181,19 +185,43 @@ def test_bad_output_path_exits_2_before_running(case: Case, kind: str, args, wor
 
 @pytest.mark.parametrize(
     ("kind", "args", "words"),
-    [
+    _by_kind([
         ("md-a-folder", lambda c, f: ["report", f, "--md", c.root], ["--md", "is a folder"]),
         ("html-dev-full", lambda c, f: ["report", f, "--html", _dev_full()], ["No space left"]),
         ("md-and-html-one-file", lambda c, f: ["report", f, "--md", c.root / "r",
                                                "--html", c.root / "r"], ["same file"]),
-    ],
-    ids=lambda v: v if isinstance(v, str) else "",
+    ]),
 )
 def test_bad_report_output_exits_2_before_reading(case: Case, kind: str, args, words) -> None:  # type: ignore[no-untyped-def]
     missing = case.root / "not-read-yet.json"  # reading it would fail differently
     out = case.labkit(*args(case, missing))
     assert out.code == 2, (kind, out.stderr)
     one_line(out, *words)
+
+
+@pytest.mark.parametrize(
+    ("kind", "args", "words"),
+    _by_kind([
+        ("grade-json-dev-full", lambda c, s: ["grade", "guard", s, "--json", _dev_full()],
+         ["--json /dev/full", "No space left"]),
+        ("grade-junit-a-folder", lambda c, s: ["grade", "guard", s, "--junit", c.root],
+         ["--junit", "is a folder"]),
+        ("grade-json-and-junit-one-file", lambda c, s: ["grade", "guard", s, "--json",
+                                                        c.root / "g", "--junit", c.root / "g"],
+         ["same file"]),
+        ("predict-out-a-file", lambda c, s: ["predict", "01", "--answers", "{}", "--out", s],
+         ["--out", "is a file"]),
+        ("gradebook-csv-a-folder", lambda c, s: ["report", "--grades", c.root, "--csv", c.root],
+         ["--csv", "is a folder"]),
+    ]),
+)
+def test_bad_output_of_grade_predict_gradebook_exits_2_first(case: Case, kind: str, args,
+                                                           words) -> None:  # type: ignore[no-untyped-def]
+    script = case.script("student.py")
+    out = case.labkit(*args(case, script))
+    assert out.code == 2, (kind, out.stderr)
+    one_line(out, *words)
+    assert case.ran() == 0, "the student's file ran before the check"
 
 
 def test_good_output_paths_are_accepted_and_written(case: Case) -> None:
@@ -434,10 +462,10 @@ def test_nan_is_not_a_number_json_allows(case: Case, saved: dict) -> None:
 
 def test_a_zip_bomb_is_stopped_at_the_member_cap(case: Case) -> None:
     bomb = case.root / "bomb.zip"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         with zf.open("runs/a.json", "w") as member:
             block = b" " * (1 << 20)
-            for _ in range(160):  # 160 MiB of spaces, about 160 KB compressed
+            for _ in range(130):  # 130 MiB of spaces, well under 1 MB compressed
                 member.write(block)
     assert bomb.stat().st_size < 1_000_000
     out = case.labkit("report", bomb)
@@ -485,8 +513,9 @@ def test_check_reads_the_artifact_zips_report_reads(case: Case, zip_name: str) -
     assert out.code in (0, 1), out.stderr  # judged: pass, or a claim failed there
     assert "Traceback" not in out.stderr
     assert "passed" in out.stdout
-    report = case.labkit("report", DATA / zip_name, "--md", case.root / "r.md")
-    assert report.code == 0, report.stderr
+    if "container" in zip_name:  # the same zip through report (the slower of the two)
+        report = case.labkit("report", DATA / zip_name, "--md", case.root / "r.md")
+        assert report.code == 0, report.stderr
 
 
 def test_fields_a_newer_kit_adds_are_accepted(case: Case, saved: dict) -> None:

@@ -128,3 +128,10 @@ def test_report_predictions_counts_the_class(tmp_path: Path) -> None:
     empty.mkdir()
     r = labkit("report", "--predictions", str(empty))
     assert r.returncode == 2 and "no prediction files" in r.stderr
+
+
+def test_the_help_names_every_lab_with_questions() -> None:
+    r = labkit("predict", "--help")
+    assert r.returncode == 0
+    for lab_id in LABS_WITH_QUESTIONS:
+        assert lab_id in r.stdout

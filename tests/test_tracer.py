@@ -67,6 +67,16 @@ def test_each_child_records_the_method_that_really_made_it(method: str) -> None:
     assert obs.method_chosen_by_script is (method != "spawn" or "forkserver" in METHODS)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_the_requested_method_is_the_default_and_the_list_the_platforms(method: str) -> None:
+    import multiprocessing
+
+    obs = _run(LABS / "16_default_method.py", method)
+    assert obs.exit_code == 0, obs.texts("stderr")
+    assert f"default start method: {method}" in obs.texts()
+    assert f"all start methods: {multiprocessing.get_all_start_methods()}" in obs.texts()
+
+
 # -- the working folder -----------------------------------------------------------------
 
 
@@ -251,6 +261,20 @@ def test_stdout_and_stderr_have_their_real_descriptors() -> None:
     )
     assert obs.texts() == by_hand.stdout.splitlines()
     assert obs.texts() == ["stdout fileno 1 stderr fileno 2", "from a subprocess", "done"]
+
+
+def test_a_script_without_processes_imports_what_it_imports_by_hand() -> None:
+    script = SCRIPTS / "no_multiprocessing.py"
+    obs = _run(script, "spawn")
+    assert obs.exit_code == 0, obs.texts("stderr")
+    by_hand = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in os.environ.items() if not k.startswith("LABKIT_")},
+    )
+    assert obs.texts() == by_hand.stdout.splitlines()
+    assert "multiprocessing imported: False" in obs.texts()
+    assert obs.default_start_method == runner._platform_default()
+    assert obs.start_method == "spawn" and obs.effective_start_methods == ()
 
 
 # -- tracebacks -------------------------------------------------------------------------

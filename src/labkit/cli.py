@@ -419,6 +419,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     from labkit.grade import cli as grade_cli
 
     if grade_cli.report_wanted(args):
+        # The gradebook's files are checked before any grade is read, as the report's are.
+        named = [(f"--{k}", getattr(args, k, None)) for k in ("csv", "md", "html")]
+        for option, path in named:
+            if path is not None and str(path) != "-":
+                preflight.output_file(Path(path), option)
+        preflight.distinct_outputs(*[(o, Path(p) if p else None) for o, p in named])
         return grade_cli.cmd_report(args)
     return report.main(args)
 

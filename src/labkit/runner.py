@@ -194,32 +194,26 @@ def _execute(
     started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     t0_ns = time.perf_counter_ns()
     watch = ExitWatch.open(tracedir, t0_ns)
-    try:
-        return _execute_watched(script, options, run_id, workdir, tracedir, t0_ns, started_at,
-                                watch)
-    finally:
-        if watch is not None:
-            watch.close()
-
-
-def _execute_watched(  # type: ignore[no-untyped-def]
-    script, options, run_id, workdir, tracedir, t0_ns, started_at, watch
-) -> Execution:
     env = _env(options, run_id, tracedir, t0_ns, str(watch.path) if watch else None)
     kwargs: dict = {}
     if os.name == "posix":
         kwargs["start_new_session"] = True  # one process group for the whole tree
     else:
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
-    proc = subprocess.Popen(
-        [sys.executable, str(script)],
-        cwd=workdir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        **kwargs,
-    )
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, str(script)],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **kwargs,
+        )
+    except BaseException:
+        if watch is not None:
+            watch.close()
+        raise
     with _active_lock:
         _active[run_id] = proc
     raw: list[tuple[float, str, bytes]] = []
@@ -239,6 +233,8 @@ def _execute_watched(  # type: ignore[no-untyped-def]
         _end_tree(proc, run_id, grace=0.0 if timed_out else GRACE_S)
     except BaseException:
         _end_tree(proc, run_id, grace=0.0)
+        if watch is not None:
+            watch.close()
         raise
     finally:
         with _active_lock:
@@ -537,6 +533,13 @@ def _raw_line(raw: RawLine) -> OutputLine:
         )
 
 
+def _platform_default() -> str | None:
+    """The default start method of this interpreter (set_start_method() leaves it)."""
+    from multiprocessing import context
+
+    return getattr(getattr(context._default_context, "_default_context", None), "_name", None)
+
+
 def _child_end(
     died: float | None, left: dict | None, noticed: dict | None
 ) -> tuple[float | None, EndSource | None]:
@@ -639,7 +642,8 @@ def _observe(
     output += [_raw_line(r) for r in execution.raw_lines]
     output.sort(key=lambda o: o.t)
 
-    methods = (by_ev.get(ev.METHODS) or [{}])[0]
+    # A script that never imported multiprocessing reports no methods: this platform's.
+    methods = (by_ev.get(ev.METHODS) or [{"default": _platform_default()}])[0]
     used = (by_ev.get(ev.MAIN_EXIT) or [{}])[0].get("method")
     child_methods = sorted({p.method for p in processes if p.role == Role.CHILD and p.method})
     run_default = methods.get("default") if options.method == "default" else options.method

@@ -11,14 +11,16 @@ from __future__ import annotations
 import _thread
 import atexit
 import io
-import json
-import math
 import os
 import sys
 import time
-from json.encoder import encode_basestring_ascii as _quote
 
 import _labkit_events as _ev
+
+try:  # the C function json uses, without importing json (~1 ms in every interpreter)
+    from _json import encode_basestring_ascii as _quote
+except ImportError:  # an interpreter without the accelerator
+    from json.encoder import encode_basestring_ascii as _quote
 
 _T0 = 0
 _DIR = ""
@@ -26,6 +28,7 @@ _fd = -1
 _fd_pid = -1
 _HIGH_FD = 1019  # where this process's trace file lives, below the usual limit of 1024
 _seq = 0
+_MAIN_PID = -1  # the script's own interpreter (a fork of it is not)
 _after_fork_hooked = False  # multiprocessing.util will re-trace a child's _children
 _sinks: list[_Sink] = []
 
@@ -75,20 +78,28 @@ def _high(fd: int, inherited: bool, target: int = _HIGH_FD) -> int:
     return target
 
 
+_INF = float("inf")
+
+
 def _dump(fields: dict) -> str:
     """json.dumps for flat events, without its cost in a fresh fork child (~4× faster)."""
-    parts = []
-    for key, value in fields.items():
-        if isinstance(value, str):
-            text = _quote(value)
-        elif value is None or isinstance(value, bool):
-            text = "null" if value is None else ("true" if value else "false")
-        elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
-            text = repr(value)
-        else:
-            text = json.dumps(value)
-        parts.append(f"{_quote(key)}: {text}")
-    return "{" + ", ".join(parts) + "}"
+    return "{" + ", ".join(f"{_quote(key)}: {_value(value)}" for key, value in fields.items()) + "}"
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return _quote(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int) or (isinstance(value, float) and -_INF < value < _INF):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(_value, value)) + "]"
+    import json  # anything else (never in the tracer's own events)
+
+    return json.dumps(value)
 
 
 class _Sink(io.BufferedIOBase):
@@ -412,32 +423,75 @@ def _watch_exit(pid: int) -> None:
         os.close(fd)
 
 
-def _main_setup() -> None:
-    """In the script's own interpreter: force the requested start method."""
-    import multiprocessing
-    from multiprocessing import context
-
-    default = getattr(context._default_context, "_default_context", None)
+def _main_setup(context) -> None:  # type: ignore[no-untyped-def]
+    """In the script's own interpreter: make the requested start method the default."""
+    default_context = context._default_context
+    listed = default_context.get_all_start_methods()
     emit(
         _ev.METHODS,
-        default=getattr(default, "_name", None),
-        available=multiprocessing.get_all_start_methods(),
+        default=getattr(getattr(default_context, "_default_context", None), "_name", None),
+        available=listed,
     )
     method = os.environ.get("LABKIT_START_METHOD", "default")
     if method != "default":
         # The requested method becomes the default, not a fixed choice: the script's own
         # set_start_method(), force=True or get_context() then behave as by hand.
-        chosen = context._default_context.get_context(method)
-        context._default_context._default_context = chosen  # type: ignore[attr-defined]
+        default_context._default_context = default_context.get_context(method)
+
+        # 3.14+ computes this list from the default: keep the platform's, as a script
+        # that called set_start_method() itself would see.
+        def get_all_start_methods() -> list[str]:
+            return list(listed)
+
+        default_context.get_all_start_methods = get_all_start_methods
+        package = sys.modules.get("multiprocessing")
+        if getattr(package, "get_all_start_methods", None) is not None:  # bound already
+            package.get_all_start_methods = get_all_start_methods  # type: ignore[union-attr]
 
     def at_exit() -> None:
-        emit(_ev.MAIN_EXIT, method=multiprocessing.get_start_method(allow_none=True))
+        emit(_ev.MAIN_EXIT, method=default_context.get_start_method(allow_none=True))
 
     atexit.register(at_exit)
 
 
+def _on_multiprocessing(context) -> None:  # type: ignore[no-untyped-def]
+    """multiprocessing was just imported (its context module ran): trace it."""
+    _patch_multiprocessing()
+    if _MAIN_PID == os.getpid():
+        _main_setup(context)
+
+
+class _WhenImported:
+    """Waits for ``multiprocessing.context`` to be imported, then traces multiprocessing.
+
+    Importing multiprocessing at start would cost every interpreter ~5 ms (socket,
+    pickle) that a script without processes never pays by hand.
+    """
+
+    name = "multiprocessing.context"
+
+    def find_spec(self, name, path, target=None):  # type: ignore[no-untyped-def]
+        if name != self.name:
+            return None
+        sys.meta_path.remove(self)
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(name, path, target)
+        loader = getattr(spec, "loader", None)
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run_module = loader.exec_module
+
+        def exec_module(module) -> None:  # type: ignore[no-untyped-def]
+            run_module(module)
+            _on_multiprocessing(module)
+
+        loader.exec_module = exec_module
+        return spec
+
+
 def install() -> None:
-    global _T0, _DIR
+    global _T0, _DIR, _MAIN_PID
     _T0 = int(os.environ.get("LABKIT_T0_NS", "0"))
     _DIR = os.environ["LABKIT_TRACE_DIR"]
     role = _role()
@@ -457,6 +511,10 @@ def install() -> None:
     _capture("stderr", 2, role)
     if hasattr(os, "register_at_fork"):
         os.register_at_fork(after_in_child=_after_fork_in_child)
-    _patch_multiprocessing()
     if role == "main":
-        _main_setup()
+        _MAIN_PID = os.getpid()
+    context = sys.modules.get(_WhenImported.name)
+    if context is not None:  # imported before us (a .pth file)
+        _on_multiprocessing(context)
+    else:
+        sys.meta_path.insert(0, _WhenImported())

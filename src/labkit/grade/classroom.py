@@ -30,7 +30,8 @@ def _q(text: str) -> str:
 
 
 def command(exercise_id: str) -> str:
-    return f"labkit grade {exercise_id} {exercise_id}.py --json grades/{exercise_id}.json"
+    file = exercises.file_name(exercise_id)
+    return f"labkit grade {exercise_id} {file} --json grades/{exercise_id}.json"
 
 
 def workflow(chosen: list[exercises.Exercise], kit: str, python: str) -> str:
@@ -98,7 +99,7 @@ jobs:
 
 
 def readme(chosen: list[exercises.Exercise]) -> str:
-    rows = "\n".join(f"| `{x.id}.py` | {pick(x.title, 'zh')} / {pick(x.title, 'en')} | "
+    rows = "\n".join(f"| `{x.file_name}` | {pick(x.title, 'zh')} / {pick(x.title, 'en')} | "
                      f"`{command(x.id)}` |" for x in chosen)
     return f"""# 多进程练习 / Multiprocessing exercises
 
@@ -132,7 +133,7 @@ def main(args: argparse.Namespace) -> int:
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is not a folder")
     files = {WORKFLOW: workflow(chosen, args.kit, args.python), Path("README.md"): readme(chosen)}
-    starters = {Path(f"{x.id}.py"): x.starter for x in chosen}
+    starters = {Path(x.file_name): x.starter for x in chosen}
     # the checks travel with the template: an installed kit grades from them
     starters.update({exercises.TEMPLATE_DIR / x.id / "exercise.toml": x.directory / "exercise.toml"
                      for x in chosen})

@@ -34,16 +34,16 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     g.add_argument("--student", default="", help="who this is, recorded in the grade JSON")
 
     p = sub.add_parser("predict", help="answer a lab's questions, then run it and compare")
-    p.add_argument("lab", help="a lab id with questions (see `labkit predict --list x`)")
+    p.add_argument("lab", help="a lab id with questions: 05, 10, 12, 13, 15, 17")
     p.add_argument("--answers", help="answers as JSON (a file or inline), instead of asking")
     p.add_argument("--student", help="who answers (default: $USER)")
     p.add_argument("--out", type=Path, default=Path("predictions"),
                    help="folder for predictions/<lab>.json")
     p.add_argument("--list", action="store_true", help="only print the questions")
-    p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"))
+    p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="question language")
 
     c = sub.add_parser("classroom", help="GitHub Classroom: write an assignment template")
-    csub = c.add_subparsers(dest="classroom_command", required=True)
+    csub = c.add_subparsers(dest="classroom_command", required=True, metavar="init")
     i = csub.add_parser("init", help="write .github/workflows/classroom.yml, README, starters")
     i.add_argument("dir", type=Path, help="the template repository's folder")
     i.add_argument("--exercises", nargs="+", help="exercise ids (default: all)")
@@ -79,6 +79,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     lang = _lang.choose(args.grade_lang)
     _lang.utf8_stdout()
+    _check_outputs(("--json", args.json), ("--junit", args.junit))
     exercise = exercises.load(args.exercise)
     grading.check_file(args.file)
     say = ("评分中：{f} 在每种启动方式和默认方式下运行（每次最多 {t:.0f} 秒）…" if lang == "zh"
@@ -94,6 +95,16 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise ClaimFailed(f"{args.exercise}: {g.points}/{g.max_points} "
                           f"({_LABELS[lang]['below']})")
     return 0
+
+
+def _check_outputs(*named: tuple[str, Path | None]) -> None:
+    """Output files writable before the student's code runs (labkit.preflight)."""
+    from labkit import preflight
+
+    for option, path in named:
+        if path is not None:
+            preflight.output_file(path, option)
+    preflight.distinct_outputs(*named)
 
 
 def feedback(g, lang: str) -> str:  # type: ignore[no-untyped-def]
@@ -147,8 +158,11 @@ def feedback(g, lang: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from labkit import preflight
     from labkit.grade import predict
 
+    if not getattr(args, "list", False):
+        preflight.output_folder(args.out, "--out")
     return predict.main(args)
 
 

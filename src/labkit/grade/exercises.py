@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
@@ -73,6 +74,17 @@ class Exercise:
     @property
     def starter(self) -> Path:
         return self.directory / "starter.py"
+
+    @property
+    def file_name(self) -> str:
+        return file_name(self.id)
+
+
+def file_name(exercise_id: str) -> str:
+    """The student's file: ``<id>.py``, unless that would shadow a standard-library module
+    (``pickle.py`` would be imported by multiprocessing instead of pickle)."""
+    shadowed = exercise_id in sys.stdlib_module_names
+    return f"{exercise_id}_exercise.py" if shadowed else f"{exercise_id}.py"
 
 
 

@@ -27,7 +27,7 @@ def _solutions() -> Path:
 def measure(log: Callable[[str], None] = lambda msg: None, rounds: int = 1) -> dict[str, Any]:
     per: dict[str, dict[str, Any]] = {}
     for x in exercises.all_exercises():
-        files = {"starter": x.starter, "fix": _solutions() / f"{x.id}.py"}
+        files = {"starter": x.starter, "fix": _solutions() / x.file_name}
         for kind, path in files.items():
             if not path.is_file():
                 continue
