@@ -68,9 +68,11 @@ def test_read_po_handles_continuations_escapes_plurals_and_fuzzy(tmp_path):
     assert t.gettext("absent") == "absent"
 
 
-def test_read_po_rejects_a_broken_file(tmp_path):
+@pytest.mark.parametrize("bad", ['msgstr unquoted', 'msgstr "a"b"', 'msgstr "a\\q"',
+                                 'msgstr "a\\\\"b"'])
+def test_read_po_rejects_a_broken_file(tmp_path, bad):
     po = tmp_path / "bad.po"
-    po.write_text('msgid "a"\nmsgstr unquoted\n', encoding="utf-8")
+    po.write_text(f'msgid "a"\n{bad}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="bad.po:2"):
         i18n.read_po(po)
 
