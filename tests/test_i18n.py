@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -67,9 +68,11 @@ def test_read_po_handles_continuations_escapes_plurals_and_fuzzy(tmp_path):
     assert t.gettext("absent") == "absent"
 
 
-def test_read_po_rejects_a_broken_file(tmp_path):
+@pytest.mark.parametrize("bad", ['msgstr unquoted', 'msgstr "a"b"', 'msgstr "a\\q"',
+                                 'msgstr "a\\\\"b"'])
+def test_read_po_rejects_a_broken_file(tmp_path, bad):
     po = tmp_path / "bad.po"
-    po.write_text('msgid "a"\nmsgstr unquoted\n', encoding="utf-8")
+    po.write_text(f'msgid "a"\n{bad}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="bad.po:2"):
         i18n.read_po(po)
 
@@ -313,3 +316,46 @@ def test_the_report_speaks_the_chosen_language():
     html_en = render_html(build(data))
     assert '<html lang="en">' in html_en and ">Environments<" in html_en
     assert "labkit 报告" not in html_en
+
+
+def bare_user_strings(tree: ast.AST) -> list[int]:
+    """Lines where a help text, a table column or title, or an error message is a bare
+    literal, not passed through _()."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        values = [k.value for k in node.keywords if k.arg in ("help", "title")]
+        if name in ("add_column", "UsageError", "ClaimFailed", "OutputFailed") and node.args:
+            values.append(node.args[0])
+        found += [v.lineno for v in values if re.search(r"[A-Za-z]{2,}", _literal_text(v))]
+    return found
+
+
+def _literal_text(node: ast.AST) -> str:
+    """The words a literal or f-string writes itself (not what it interpolates)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_literal_text(v) for v in node.values)
+    return ""
+
+
+def test_no_bare_english_in_the_commands_tables_and_report():
+    files = [SRC / "cli.py", SRC / "show.py", *sorted((SRC / "report").glob("*.py"))]
+    bare = {str(f.relative_to(SRC)): lines for f in files
+            if (lines := bare_user_strings(ast.parse(f.read_text(encoding="utf-8"))))}
+    assert not bare, f"wrap these in _(): {bare}"
+    sample = ast.parse('p.add_argument("--x", help="English")\nraise UsageError(f"no {x}")\n'
+                       't.add_column(_("ok"))\n')
+    assert bare_user_strings(sample) == [1, 2]  # the check does see bare strings
+
+
+def test_argparse_usage_and_errors_follow_the_language():
+    zh = _labkit("run", LANG="zh_CN.UTF-8")
+    en = _labkit("run", LANG="en_US.UTF-8")
+    assert zh.returncode == en.returncode == 2
+    assert "缺少以下参数" in zh.stderr and "the following arguments are required" in en.stderr
+    assert "用法" in _labkit("run", "--help", LANG="zh_CN.UTF-8").stdout

@@ -127,9 +127,25 @@ def msg_interrupted_survivors(signal_name: str, left: Sequence[str]) -> str:
                                    processes=", ".join(left))
 
 
+# argparse's own words (usage, headings, its errors), said through the kit's catalog:
+# argparse looks its module-global _ up when it speaks, so pointing it at the kit's
+# translates them; in English they come back unchanged.
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("show program's version number and exit"),
+    N_("the following arguments are required: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+argparse._ = _  # type: ignore[attr-defined]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
+        raise UsageError(_("{message} (see `{command} --help`)").format(
+            message=message, command=self.prog))
 
 
 def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:

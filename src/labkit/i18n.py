@@ -21,7 +21,6 @@ inside a bare container, and the reader is short. Stdlib-only (claims use it too
 
 from __future__ import annotations
 
-import ast
 import gettext
 import os
 import re
@@ -63,14 +62,24 @@ def catalog_paths(lang: str) -> list[Path]:
     return sorted((locale_dir() / CATALOG_DIRS[lang] / "LC_MESSAGES").glob("*.po"))
 
 
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
+            "f": "\f", "v": "\v"}
+_ESCAPE = re.compile(r"\\(.)")
+
+
 def _unquote(token: str, path: Path, line: int) -> str:
+    """A PO string's value: its C escapes (\\n, \\t, \\", \\\\) resolved."""
     token = token.strip()
-    if not (len(token) >= 2 and token[0] == token[-1] == '"'):
+    if not (len(token) >= 2 and token[0] == token[-1] == '"') or re.search(
+            r'(?<!\\)(\\\\)*"', token[1:-1]):
         raise ValueError(f"{path}:{line}: expected a quoted string, got {token!r}")
-    # PO strings use C escapes (\n, \t, \", \\), which Python string literals share.
-    value = ast.literal_eval(token)
-    assert isinstance(value, str)
-    return value
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in _ESCAPES:
+            raise ValueError(f"{path}:{line}: unknown escape \\{m.group(1)}")
+        return _ESCAPES[m.group(1)]
+
+    return _ESCAPE.sub(one, token[1:-1])
 
 
 def read_po(path: Path) -> list[Entry]:

@@ -32,14 +32,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",  # none: --grades / --predictions instead
         metavar="PATH",
-        help="folders, Observation .json files or artifact .zip files",
+        help=_("folders, Observation .json files or artifact .zip files"),
     )
     parser.add_argument(
         "--md",
         metavar="FILE",
-        help="write Markdown here ('-' for stdout), e.g. $GITHUB_STEP_SUMMARY",
+        help=_("write Markdown here ('-' for stdout), e.g. $GITHUB_STEP_SUMMARY"),
     )
-    parser.add_argument("--html", metavar="FILE", help="write the self-contained HTML here")
+    parser.add_argument("--html", metavar="FILE",
+                        help=_("write the self-contained HTML here"))
 
 
 def _write(path: str, text: str) -> None:
@@ -72,7 +73,7 @@ def summary(report: Report) -> str:
 def run(args: argparse.Namespace) -> int:
     """Do what the parsed arguments ask. Exit 0: the report was made (claims may fail)."""
     if not args.paths:
-        raise UsageError("give the PATHs of Observations (or --grades / --predictions)")
+        raise UsageError(_("give the PATHs of Observations (or --grades / --predictions)"))
     md = str(args.md) if getattr(args, "md", None) is not None else None
     html = str(args.html) if getattr(args, "html", None) is not None else None
     # Where the report goes is checked before anything is read: no work is lost to it.
