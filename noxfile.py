@@ -64,7 +64,7 @@ def containers(session: nox.Session) -> None:
     pythons = session.posargs[0] if session.posargs else "all"
     out = RESULTS / "containers"
     shutil.rmtree(out, ignore_errors=True)  # a fresh sweep: never judge stale runs
-    session.run("python", "-m", "labkit.images", "build", "--python", pythons,
+    session.run("labkit", "images", "build", "--python", pythons,
                 "--json", str(RESULTS / "containers-build.json"))
     session.run("labkit", "run", "all", "--start-method", "all", "--container", pythons,
                 "--out", str(out))
@@ -78,7 +78,7 @@ def classroom(session: nox.Session) -> None:
     `--workdir DIR` keeps work in a host folder, `--print` only prints the line.
     """
     _install(session)
-    session.run("python", "-m", "labkit.images", "shell", *session.posargs)
+    session.run("labkit", "images", "shell", *session.posargs)
 
 
 @nox.session
@@ -106,7 +106,7 @@ def bench(session: nox.Session) -> None:
     `-- --quick` for a rough pass; `-- --skip container,suite` to leave parts out.
     """
     _install(session)
-    session.run("python", "-m", "labkit.bench", "--out", str(RESULTS / "bench.json"),
+    session.run("labkit", "bench", "--out", str(RESULTS / "bench.json"),
                 *session.posargs)
 
 
@@ -117,5 +117,5 @@ def soak(session: nox.Session) -> None:
     Writes results/soak.json; exits 1 if any verdict flipped between runs.
     """
     _install(session)
-    session.run("python", "-m", "labkit.soak", "--out", str(RESULTS / "soak.json"),
+    session.run("labkit", "soak", "--out", str(RESULTS / "soak.json"),
                 *session.posargs)

@@ -192,8 +192,8 @@ def lab05(method: str) -> Observation:
     return r.build()
 
 
-def lab05_child(method: str) -> Observation:
-    r = Run("05", "child", method)
+def lab05_child(method: str, repeat: int = 0) -> Observation:
+    r = Run("05", "child", method, repeat)
     kid = r.child(daemon=True, exitcode=1)
     r.traceback("AssertionError: daemonic processes are not allowed to have children",
                 0.2, kid)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -52,15 +55,38 @@ def test_parse_probe() -> None:
         bench.first_and_later([0.01])
 
 
-def test_generated_scripts_compile() -> None:
-    compile(bench.PLAIN_SITECUSTOMIZE, "sitecustomize.py", "exec")
-    probe = bench.PROBE.format(starts=7, mark=bench.MARK)
+def test_probe_scripts_are_files_that_compile() -> None:
+    from labkit import bench_probes
+
+    ws = bench.Workspace.make(starts=7)
+    try:
+        assert ws.probe == bench_probes.START_PROBE and ws.probe.is_file()
+        assert (ws.boot / "sitecustomize.py").is_file()
+        assert os.environ[bench_probes.STARTS_ENV] == "7"  # the probe's runs inherit it
+    finally:
+        ws.close()
+    assert bench_probes.STARTS_ENV not in os.environ
+    probe = ws.probe.read_text(encoding="utf-8")
     compile(probe, "start_probe.py", "exec")
-    assert "range(7)" in probe and repr(bench.MARK) in probe
+    compile((ws.boot / "sitecustomize.py").read_text(encoding="utf-8"), "sitecustomize.py",
+            "exec")
+    assert repr(bench.MARK) in probe and bench_probes.STARTS_ENV in probe
     # A spawn child re-imports the probe: its module level must not import more than
     # a child needs anyway, or that import would be timed as start latency.
     module_level = probe.split("if __name__ == '__main__':")[0]
-    assert "json" not in module_level
+    assert "import json" not in module_level and "import os" not in module_level
+
+
+def test_the_probe_runs_by_hand(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from labkit import bench_probes
+
+    env = bench.plain_env("spawn", bench_probes.PLAIN_BOOT)
+    env[bench_probes.STARTS_ENV] = "3"
+    res = subprocess.run([sys.executable, str(bench_probes.START_PROBE)], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert res.returncode == 0, res.stderr
+    data = bench.parse_probe(res.stdout.splitlines())
+    assert data["method"] == "spawn" and len(data["starts"]) == 3
 
 
 def test_plain_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -160,6 +186,37 @@ def test_figures_and_goals() -> None:
     assert f["kit_overhead_ratio"]["per_lab_worst"]["03_join.py"] == 1.02
     assert f["container_overhead_ratio"]["value"] is None
     assert "no engine" in f["container_overhead_ratio"]["skipped"]
+    # the tracer on a bare start: 1.2 meets the 1.3 goal
+    bare = f["tracer_bare_start_ratio"]
+    assert bare["value"] == 1.2 and bare["goal"] == 1.3 and bare["meets_goal"] is True
+    assert "cli_start_over_bare" not in f and "labkit_run_over_plain" not in f  # not measured
+
+
+def _startup(version_ms: float, list_ms: float, bare_ms: float = 10.0) -> dict:
+    walls = {"version": version_ms, "help": 2 * version_ms, "list": list_ms, "bare": bare_ms}
+    return {"wall_s": {k: {"median": v / 1e3} for k, v in walls.items()},
+            "version_over_bare": version_ms / bare_ms, "help_over_bare": 2 * version_ms / bare_ms,
+            "list_over_bare": list_ms / bare_ms}
+
+
+def test_cli_start_figures() -> None:
+    def cli(ms: float) -> dict:
+        return {"lab": "12", "wall_s": {"median": ms / 1e3}, "plain_s": {"median": 0.040},
+                "over_plain": ms / 40}
+
+    f = bench.figures({"startup": _startup(25.0, 90.0), "cli": cli(100.0)})
+    start = f["cli_start_over_bare"]
+    assert start["value"] == pytest.approx(2.5) and start["meets_goal"] is True
+    assert start["list_over_bare"] == pytest.approx(9.0) and start["version_ms"] == 25.0
+    assert start["help_over_bare"] == pytest.approx(5.0)
+    run = f["labkit_run_over_plain"]
+    assert run["value"] == pytest.approx(2.5) and run["meets_goal"] is True
+    assert (run["command_ms"], run["plain_ms"]) == (pytest.approx(100.0), pytest.approx(40.0))
+    # the counter-examples: a slow start and a slow command miss their goals
+    f = bench.figures({"startup": _startup(100.0, 200.0), "cli": cli(400.0)})
+    assert f["cli_start_over_bare"]["meets_goal"] is False
+    assert f["labkit_run_over_plain"]["value"] == pytest.approx(10.0)
+    assert f["labkit_run_over_plain"]["meets_goal"] is False
 
 
 # -- the soak ---------------------------------------------------------------------------

@@ -144,6 +144,9 @@ COUNTERS: dict[str, list[Counter]] = {
         C("no AssertionError", L05C, drop("daemonic processes")),
         C("the child was no daemon", L05C, children(daemon=False)),
         C("bar ran", L05C, add("bar", 0.3, 1002)),
+        C("the daemon never booted before main's code ended", L05C,
+          children(started_t=1.5)),
+        C("the daemon never booted at all", L05C, children(started_t=None)),
     ],
     "seed.daemon.dies_with_main": [
         C("'is end' printed", L05, add("lqx is end", 2.2, 1001)),
@@ -548,3 +551,22 @@ def test_unguarded_under_a_preloading_fork_server(claim_id: str) -> None:
     like_spawn = dataclassed(synth.GOOD[("10", variant)]("forkserver"),
                              python={"version": "3.14.8"})
     assert claim.judge(Evidence([like_spawn]), "forkserver").status == Status.FAIL
+
+
+def test_a_daemon_that_never_tried_is_left_out_not_failed() -> None:
+    """On a loaded machine a spawn daemon may boot after main's code ended: that run says
+    nothing; the others still judge the claim (and none trying at all is a fail)."""
+    import dataclasses
+
+    def late(o: Observation) -> Observation:
+        procs = tuple(dataclasses.replace(p, started_t=1.5) if p.role == "child" else p
+                      for p in o.processes)
+        return dataclasses.replace(o, processes=procs)
+
+    runs = [synth.lab05_child("spawn", i) for i in range(3)]
+    claim = CLAIMS["seed.daemon.no_children"]
+    one_late = [late(runs[0]), *runs[1:]]
+    v = claim.judge(Evidence(one_late), "spawn")
+    assert v.status == Status.PASS and "2/2" in v.value, v
+    v = claim.judge(Evidence([late(o) for o in runs]), "spawn")
+    assert v.status == Status.FAIL and "0/3" in v.value, v

@@ -9,11 +9,9 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -460,43 +458,26 @@ def _chromium() -> str | None:
 
 
 def png_summary(path: Path, sample_every: int = 3) -> dict[str, float]:
-    """Size, and pixel statistics of the rows a PNG stores without reference to the
-    row above (filter None or Sub), enough to tell a rendered page from a blank one."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, width = 8, b"", 0
-    height, color_type = 0, 0
-    while pos < len(data):
-        (n,) = struct.unpack(">I", data[pos : pos + 4])
-        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]
-        if kind == b"IHDR":
-            width, height, depth, color_type = struct.unpack(">IIBB", body[:10])
-            assert depth == 8
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + n
-    bpp = {2: 3, 6: 4}[color_type]
-    raw = zlib.decompress(idat)
-    stride = width * bpp + 1
-    colors: set[bytes] = set()
+    """Size, and pixel statistics of every ``sample_every``-th row (decoded by Pillow),
+    enough to tell a rendered page from a blank one."""
+    image_mod = pytest.importorskip("PIL.Image", reason="Pillow decodes the screenshot")
+    with image_mod.open(path) as img:
+        assert img.format == "PNG", "not a PNG"
+        width, height = img.size
+        data = img.convert("RGB").tobytes()
+    colors: set[tuple[int, int, int]] = set()
     pixels = saturated = nonwhite = rows = 0
-    for y in range(0, height):
-        kind = raw[y * stride]
-        if kind not in (0, 1) or y % sample_every:
-            continue
-        line = bytearray(raw[y * stride + 1 : (y + 1) * stride])
-        if kind == 1:  # Sub: each byte adds the byte one pixel to the left
-            for i in range(bpp, len(line)):
-                line[i] = (line[i] + line[i - bpp]) & 0xFF
+    for y in range(0, height, sample_every):
         rows += 1
-        for i in range(0, len(line), bpp):
+        line = data[y * width * 3 : (y + 1) * width * 3]
+        for i in range(0, len(line), 3):
             r, g, b = line[i], line[i + 1], line[i + 2]
-            colors.add(bytes((r, g, b)))
+            colors.add((r, g, b))
             pixels += 1
             nonwhite += (r, g, b) != (255, 255, 255)
             saturated += max(r, g, b) - min(r, g, b) > 60
     return {
-        "bytes": len(data),
+        "bytes": path.stat().st_size,
         "width": width,
         "height": height,
         "rows": rows,
@@ -537,27 +518,24 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path, html: str) -> 
 
 
 def test_png_summary_tells_blank_from_drawn(tmp_path: Path) -> None:
-    def png(rows: list[bytes], width: int) -> bytes:
-        def chunk(kind: bytes, body: bytes) -> bytes:
-            crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-            return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+    image_mod = pytest.importorskip("PIL.Image", reason="Pillow writes the test images")
 
-        ihdr = struct.pack(">IIBBBBB", width, len(rows), 8, 2, 0, 0, 0)
-        raw = b"".join(b"\x00" + r for r in rows)
-        return (
-            b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", ihdr)
-            + chunk(b"IDAT", zlib.compress(raw))
-            + chunk(b"IEND", b"")
-        )
+    def png(path: Path, row: list[tuple[int, int, int]], height: int) -> Path:
+        img = image_mod.new("RGB", (len(row), height))
+        img.putdata(row * height)
+        img.save(path, format="PNG")
+        return path
 
-    white = bytes([255, 255, 255]) * 10
-    (tmp_path / "w.png").write_bytes(png([white] * 9, 10))
-    drawn = bytes([255, 255, 255, 43, 108, 176, 0, 0, 0] * 3 + [9, 9, 9])
-    (tmp_path / "d.png").write_bytes(png([drawn] * 9, 10))
-    blank, ink = png_summary(tmp_path / "w.png", 1), png_summary(tmp_path / "d.png", 1)
+    white = [(255, 255, 255)] * 10
+    drawn = [(255, 255, 255), (43, 108, 176), (0, 0, 0)] * 3 + [(9, 9, 9)]
+    blank = png_summary(png(tmp_path / "w.png", white, 9), 1)
+    ink = png_summary(png(tmp_path / "d.png", drawn, 9), 1)
     assert blank["colors"] == 1 and blank["nonwhite"] == 0 and blank["saturated"] == 0
     assert ink["colors"] == 4 and ink["saturated"] > 0.2
+    assert (ink["width"], ink["height"], ink["rows"]) == (10, 9, 9)
+    (tmp_path / "x.png").write_bytes(b"not an image")
+    with pytest.raises(image_mod.UnidentifiedImageError):
+        png_summary(tmp_path / "x.png")
 
 
 def test_observations_written_by_the_kit_load_into_the_report(tmp_path: Path, native) -> None:

@@ -172,11 +172,11 @@ def test_the_exit_watch_stamps_a_death_as_it_happens(tmp_path: Path) -> None:
             str(watch.path),
         )
     os.close(fd)
-    time.sleep(1.5)  # it died long before anyone waits for it
+    time.sleep(3)  # it died long before anyone waits for it
     child.wait()
     died = watch.finish()
     assert set(died) == {child.pid}
-    assert 0.3 < died[child.pid] < 1.3
+    assert 0.5 <= died[child.pid] < 2.5
 
 
 def test_where_only_the_parents_noticing_is_known_it_says_so() -> None:
@@ -196,7 +196,7 @@ def test_partial_lines_are_stamped_when_written() -> None:
     before, whole, done = obs.lines("stdout")
     assert whole.t - before.t < 0.5  # the first part, not the newline a second later
     assert done.t - whole.t > 0.5  # each line its own time: the second came a second on
-    assert done.t - whole.t < 1.5
+    assert done.t - whole.t < 3.0
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork() is POSIX only")

@@ -1,4 +1,4 @@
-"""What the kit costs, measured: ``python -m labkit.bench`` (``nox -s bench``).
+"""What the kit costs, measured: ``labkit bench`` (``nox -s bench``).
 
 One run, one machine, side by side, every figure a median over repeats (the machine
 is shared and noisy: a single reading means little). It writes ``results/bench.json``
@@ -9,6 +9,12 @@ and prints a table. The figures:
   of a probe script run through the kit (tracer in every interpreter) over the same
   probe run with a ``sitecustomize`` that only forces the start method; per method,
   the worst reported.
+- ``tracer_bare_start_ratio`` — a bare ``python -c pass`` with the tracer loaded in it
+  (as in an interpreter a traced script starts itself) over one without.
+- ``cli_start_over_bare`` — ``labkit --version`` over ``python -c pass`` (the CLI's own
+  start; ``labkit list`` beside it), kit modules byte-compiled first, as installed.
+- ``labkit_run_over_plain`` — the whole ``labkit run 12`` (a ~40 ms lab; tables and all)
+  over ``python labs/12_globals.py``.
 - ``kit_overhead_ratio`` — the wall time of a lab run through the runner (subprocess,
   tracer, watchdog, temp cwd, reading the trace, building the Observation) over the
   same script run as plain ``python labs/x.py`` (a long lab and a short one).
@@ -22,12 +28,15 @@ and prints a table. The figures:
   its scripts prescribe (their sleeps and timeouts, and the watchdog waits of the
   runs that must hang), at ``jobs=4`` and ``jobs=1``.
 
-Host-side (rich for the table); the benchmark never runs in the test suite.
+``labkit bench`` (alias ``python -m labkit.bench``); ``--only startup,latency`` or
+``--skip container,suite`` choose parts, ``--quick`` takes fewer repeats. Host-side (rich
+for the table); the benchmark never runs in the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -42,62 +51,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from labkit import catalogue, planner, runner, sweep
+from labkit import bench_probes, catalogue, planner, runner, sweep
+from labkit.errors import UsageError
 from labkit.observation import Observation
 from labkit.sweep import RunSpec
 
 SCHEMA = "labkit.bench/1"
 GOALS = {
     "tracer_overhead_ratio": 1.10,
+    "tracer_bare_start_ratio": 1.30,
+    "cli_start_over_bare": 3.0,
+    "labkit_run_over_plain": 3.0,
     "kit_overhead_ratio": 1.10,
     "container_overhead_ratio": 1.15,
 }
-MARK = "LABKIT_BENCH "  # the probe's result line
-
-# A sitecustomize that forces the start method exactly as the tracer's does (in the
-# script's own interpreter only, before the script runs) and does nothing else: the
-# "without tracer" side of the tracer's cost.
-PLAIN_SITECUSTOMIZE = """\
-# labkit bench: force the start method like the kit does, and nothing else.
-import os
-
-_method = os.environ.get("LABKIT_START_METHOD", "default")
-if _method != "default" and "LABKIT_PLAIN_MAIN" not in os.environ:
-    os.environ["LABKIT_PLAIN_MAIN"] = str(os.getpid())
-    import multiprocessing
-
-    multiprocessing.set_start_method(_method)
-"""
-
-# start() -> the child's first instruction, STARTS times in a row (as labs/14 does).
-# Module level imports only what a child needs anyway (a spawn or forkserver child
-# imports this file again): an extra import there would be timed as start latency, and
-# hidden whenever the tracer had imported the same module already.
-PROBE = """\
-import time
-from multiprocessing import Process, Queue
-
-
-def report(q):
-    q.put(time.perf_counter())
-
-
-if __name__ == '__main__':
-    import json
-    import multiprocessing
-
-    q = Queue()
-    starts = []
-    for i in range({starts}):
-        p = Process(target=report, args=(q,))
-        t = time.perf_counter()
-        p.start()
-        child_t = q.get()
-        p.join()
-        starts.append(child_t - t)
-    print({mark!r} + json.dumps({{'method': multiprocessing.get_start_method(),
-                                  'starts': starts}}))
-"""
+MARK = "LABKIT_BENCH "  # the probe's result line (bench_probes/start_probe.py prints it)
 
 # -- pure helpers (unit-tested) ---------------------------------------------------------
 
@@ -223,23 +191,21 @@ Log = Callable[[str], None]
 
 @dataclass
 class Workspace:
-    """Temp files of one bench run: the plain sitecustomize and the probe script."""
+    """Where one bench run keeps its temp files; the probe and the plain sitecustomize are
+    files of the kit (``labkit/bench_probes``), the number of starts an environment
+    variable the probe reads."""
 
     root: Path
-    boot: Path
-    probe: Path
+    boot: Path = bench_probes.PLAIN_BOOT
+    probe: Path = bench_probes.START_PROBE
 
     @classmethod
     def make(cls, starts: int) -> Workspace:
-        root = Path(tempfile.mkdtemp(prefix="labkit-bench-"))
-        boot = root / "boot_plain"
-        boot.mkdir()
-        (boot / "sitecustomize.py").write_text(PLAIN_SITECUSTOMIZE, encoding="utf-8")
-        probe = root / "start_probe.py"
-        probe.write_text(PROBE.format(starts=starts, mark=MARK), encoding="utf-8")
-        return cls(root, boot, probe)
+        os.environ[bench_probes.STARTS_ENV] = str(starts)  # the kit's runs inherit it
+        return cls(Path(tempfile.mkdtemp(prefix="labkit-bench-")))
 
     def close(self) -> None:
+        os.environ.pop(bench_probes.STARTS_ENV, None)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -373,16 +339,65 @@ def measure_kit(labs: Sequence[str], methods: Sequence[str], rounds: int, ws: Wo
     return out
 
 
-def measure_cli(lab_id: str, rounds: int, log: Log) -> dict[str, Any]:
-    """The whole command a student types: ``labkit run LAB`` (tables and all)."""
-    walls = []
+def cli_argv(*args: str) -> list[str]:
+    """The ``labkit`` command as its console script runs it (``from labkit.cli import
+    main``), with the interpreter running the bench."""
+    return [sys.executable, "-c", "from labkit.cli import main; main()", *args]
+
+
+def compile_kit() -> None:
+    """Byte-compile the kit's modules first, as an install does: a start that compiles
+    them (PYTHONDONTWRITEBYTECODE, a fresh checkout) would be timed instead."""
+    import compileall
+
+    with contextlib.suppress(OSError):
+        compileall.compile_dir(str(Path(__file__).resolve().parent), quiet=2)
+
+
+def measure_startup(rounds: int, log: Log) -> dict[str, Any]:
+    """The CLI's own start: ``labkit --version`` (answered before the parser is built),
+    ``labkit --help`` (the parser built, nothing run) and ``labkit list`` (a table drawn)
+    against a bare ``python -c pass``, in rounds that alternate which goes first."""
+    compile_kit()
+    env = plain_env("default", None)
+    cmds = {"bare": [sys.executable, "-c", "pass"], "version": cli_argv("--version"),
+            "help": cli_argv("--help"), "list": cli_argv("list")}
+    walls: dict[str, list[float]] = {k: [] for k in cmds}
     for r in range(rounds):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "labkit", "run", lab_id],
-                       stdin=subprocess.DEVNULL, capture_output=True, check=False)
-        walls.append(time.perf_counter() - t)
-        log(f"cli round {r + 1}/{rounds} labkit run {lab_id}: {walls[-1]:.3f} s")
-    return {"lab": lab_id, "wall_s": summarise(walls)}
+        for key in (list(cmds) if r % 2 == 0 else list(cmds)[::-1]):
+            t = time.perf_counter()
+            subprocess.run(cmds[key], env=env, stdin=subprocess.DEVNULL,
+                           capture_output=True, check=False)
+            walls[key].append(time.perf_counter() - t)
+        if (r + 1) % 5 == 0 or r + 1 == rounds:
+            log(f"startup round {r + 1}/{rounds}: --version {walls['version'][-1] * 1e3:.0f} ms, "
+                f"list {walls['list'][-1] * 1e3:.0f} ms, bare {walls['bare'][-1] * 1e3:.0f} ms")
+    return {"wall_s": {k: summarise(v) for k, v in walls.items()},
+            "version_over_bare": paired(walls["version"], walls["bare"]),
+            "help_over_bare": paired(walls["help"], walls["bare"]),
+            "list_over_bare": paired(walls["list"], walls["bare"])}
+
+
+def measure_cli(lab_id: str, rounds: int, ws: Workspace, log: Log) -> dict[str, Any]:
+    """The whole command a student types, ``labkit run LAB`` (tables and all), against the
+    lab's script run by hand, in rounds that alternate which goes first."""
+    compile_kit()
+    script = catalogue.find(lab_id).path()
+    walls: list[float] = []
+    plain: list[float] = []
+    for r in range(rounds):
+        for side in (("kit", "plain") if r % 2 == 0 else ("plain", "kit")):
+            if side == "plain":
+                plain.append(plain_run(script, "default", ws)[0])
+                continue
+            t = time.perf_counter()
+            subprocess.run(cli_argv("run", lab_id), stdin=subprocess.DEVNULL,
+                           capture_output=True, check=False)
+            walls.append(time.perf_counter() - t)
+        log(f"cli round {r + 1}/{rounds} labkit run {lab_id}: {walls[-1]:.3f} s, "
+            f"by hand {plain[-1]:.3f} s")
+    return {"lab": lab_id, "wall_s": summarise(walls), "plain_s": summarise(plain),
+            "over_plain": paired(walls, plain)}
 
 
 def default_container_python() -> str:
@@ -571,6 +586,22 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
             "plain": {k: d["plain_later_over_bare"] for k, d in ms.items()},
             "with_tracer": {k: d["tracer_later_over_bare"] for k, d in ms.items()},
         }
+    if lat:
+        f["tracer_bare_start_ratio"] = {
+            "value": lat["bare_traced_over_bare"],
+            "bare_ms": lat["bare_s"]["median"] * 1e3,
+            "bare_with_tracer_ms": lat["bare_traced_s"]["median"] * 1e3,
+        }
+    start = results.get("startup")
+    if start:
+        f["cli_start_over_bare"] = {
+            "value": start["version_over_bare"],
+            "version_ms": start["wall_s"]["version"]["median"] * 1e3,
+            "help_over_bare": start.get("help_over_bare"),
+            "list_over_bare": start["list_over_bare"],
+            "list_ms": start["wall_s"]["list"]["median"] * 1e3,
+            "bare_ms": start["wall_s"]["bare"]["median"] * 1e3,
+        }
     kit = results.get("kit")
     if kit:
         per = {f"{s}/{m}": d["ratio"] for s, bym in kit.items() for m, d in bym.items()}
@@ -581,9 +612,13 @@ def figures(results: dict[str, Any]) -> dict[str, Any]:
                               for s, bym in kit.items()},
         }
     cli = results.get("cli")
-    if cli and kit and "default" in kit.get("12_globals.py", {}):
-        f.setdefault("kit_overhead_ratio", {})["labkit_run_command_over_plain"] = ratio(
-            cli["wall_s"]["median"], kit["12_globals.py"]["default"]["plain_s"]["median"])
+    if cli:
+        plain = cli["plain_s"]["median"]
+        f["labkit_run_over_plain"] = {
+            "value": cli["over_plain"],
+            "command": f"labkit run {cli['lab']}", "command_ms": cli["wall_s"]["median"] * 1e3,
+            "plain_ms": plain * 1e3,
+        }
     cont = results.get("container")
     if cont:
         if "skipped" in cont:
@@ -644,6 +679,22 @@ def print_table(results: dict[str, Any]) -> None:
                 f"{m} {_fmt(v)}" for m, v in d["per_method"].items())
             + " (later starts); first start: " + ", ".join(
                 f"{m} {_fmt(v)}" for m, v in d["first_start_per_method"].items()))
+    if "tracer_bare_start_ratio" in f:
+        d = f["tracer_bare_start_ratio"]
+        row("tracer_bare_start_ratio", _fmt(d["value"]), goal_cell("tracer_bare_start_ratio"),
+            f"`python -c pass` {d['bare_ms']:.1f} ms, with the tracer in it "
+            f"{d['bare_with_tracer_ms']:.1f} ms")
+    if "cli_start_over_bare" in f:
+        d = f["cli_start_over_bare"]
+        row("cli_start_over_bare", _fmt(d["value"]), goal_cell("cli_start_over_bare"),
+            f"`labkit --version` {d['version_ms']:.1f} ms, `labkit --help` "
+            f"{_fmt(d['help_over_bare'])}, `labkit list` {d['list_ms']:.1f} ms "
+            f"({_fmt(d['list_over_bare'])}), `python -c pass` {d['bare_ms']:.1f} ms")
+    if "labkit_run_over_plain" in f:
+        d = f["labkit_run_over_plain"]
+        row("labkit_run_over_plain", _fmt(d["value"]), goal_cell("labkit_run_over_plain"),
+            f"`{d['command']}` {d['command_ms']:.0f} ms, the script by hand "
+            f"{d['plain_ms']:.0f} ms")
     if "kit_overhead_ratio" in f:
         d = f["kit_overhead_ratio"]
         row("kit_overhead_ratio", _fmt(d["value"]), goal_cell("kit_overhead_ratio"),
@@ -705,11 +756,10 @@ def print_table(results: dict[str, Any]) -> None:
                 kt.add_row(s, m, f"{d['plain_s']['median']:.3f}", f"{d['kit_s']['median']:.3f}",
                            f"{d['extra_s']:+.3f}", f"{d['harness_s']:.3f}", _fmt(d["ratio"]))
         cli = results.get("cli")
-        if cli and "12_globals.py" in kit and "default" in kit["12_globals.py"]:
-            plain = kit["12_globals.py"]["default"]["plain_s"]["median"]
-            kt.add_row(f"labkit run {cli['lab']}", "default", f"{plain:.3f}",
-                       f"{cli['wall_s']['median']:.3f}", f"{cli['wall_s']['median'] - plain:+.3f}",
-                       "", _fmt(ratio(cli["wall_s"]["median"], plain)))
+        if cli:
+            plain, whole = cli["plain_s"]["median"], cli["wall_s"]["median"]
+            kt.add_row(f"labkit run {cli['lab']}", "default", f"{plain:.3f}", f"{whole:.3f}",
+                       f"{whole - plain:+.3f}", "", _fmt(cli["over_plain"]))
         con.print(kt)
     suite = results.get("suite")
     if suite and suite["by_jobs"]:
@@ -729,8 +779,8 @@ def print_table(results: dict[str, Any]) -> None:
               f"{results['machine']['loadavg_start']} → {results['machine'].get('loadavg_end')}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m labkit.bench", description=__doc__.splitlines()[0])
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """``labkit bench`` (alias ``python -m labkit.bench``, ``nox -s bench``)."""
     p.add_argument("--out", type=Path, default=Path("results/bench.json"))
     p.add_argument("--rounds", type=int, default=9, help="probe runs per method and side")
     p.add_argument("--starts", type=int, default=20, help="starts per probe run")
@@ -742,17 +792,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--suite-repeats", type=int, default=1)
     p.add_argument("--suite-labs", default="", help="comma list of lab ids (default: all)")
     p.add_argument("--skip", default="",
-                   help="comma list of: latency,kit,cli,container,suite,grade")
+                   help="comma list of: latency,startup,kit,cli,container,suite,grade")
+    p.add_argument("--only", default="", help="comma list of the parts to run (the rest skipped)")
     p.add_argument("--quick", action="store_true", help="few repeats, suite at jobs=4 only")
-    return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+PARTS = ("latency", "startup", "kit", "cli", "container", "suite", "grade")
+
+
+def command(args: argparse.Namespace) -> int:
+    for name in ("rounds", "starts", "kit_rounds", "container_rounds", "suite_repeats"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    chosen = {s.strip() for s in (args.only or args.skip).split(",") if s.strip()}
+    if chosen - set(PARTS):
+        raise UsageError(f"unknown part(s) {', '.join(sorted(chosen - set(PARTS)))}: "
+                         f"choose from {', '.join(PARTS)}")
+    skip = set(PARTS) - chosen if args.only else chosen
     if args.quick:
         args.rounds, args.kit_rounds, args.container_rounds = 3, 2, 2
         args.suite_jobs = "4"
-    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     methods = runner.available_methods()
     t_start = time.perf_counter()
 
@@ -761,8 +820,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results: dict[str, Any] = {
         "schema": SCHEMA,
-        "command": "python -m labkit.bench " + " ".join(argv if argv is not None
-                                                          else sys.argv[1:]),
+        "command": "labkit bench " + " ".join(sys.argv[2 if sys.argv[1:2] == ["bench"] else 1:]),
         "machine": machine(),
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "note": "Every figure is a median over repeats, measured in this one run on this "
@@ -772,11 +830,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if "latency" not in skip:
             results["latency"] = measure_latency(methods, args.rounds, ws, log)
+        if "startup" not in skip:
+            results["startup"] = measure_startup(args.kit_rounds * 3, log)
         if "kit" not in skip:
             labs = [x.strip() for x in args.kit_labs.split(",") if x.strip()]
             results["kit"] = measure_kit(labs, ("default", *methods), args.kit_rounds, ws, log)
         if "cli" not in skip:
-            results["cli"] = measure_cli("12", args.kit_rounds, log)
+            results["cli"] = measure_cli("12", args.kit_rounds * 2, ws, log)
         if "container" not in skip:
             py = args.container_python or default_container_python()
             results["container"] = measure_container(py, ("03", "12"), ("fork", "spawn"),
@@ -801,5 +861,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m labkit.bench: the same as `labkit bench`
+    from labkit.cli import main
+
+    main(["bench", *sys.argv[1:]])

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
+import importlib
 import os
-import signal
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import NoReturn
 
-from labkit import __version__, catalogue, i18n, observation, preflight
+from labkit import __version__, interrupts
 from labkit.console import prepare_streams
 from labkit.errors import (
     EXIT_BROKEN_PIPE,
@@ -27,8 +23,72 @@ from labkit.errors import (
     OutputFailed,
     UsageError,
 )
-from labkit.i18n import N_, _, ngettext
-from labkit.observation import Observation
+
+# Start-up cost: `labkit --version` answers before anything is built, and `labkit list`
+# imports only what it uses: the runner, docker, psutil, the report and the grading load
+# inside the commands that need them (and typing, pathlib and the catalogs of
+# translations wait too: each would add a good part of a bare interpreter's start).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+    from typing import NoReturn
+
+    from labkit.observation import Observation
+
+
+
+def N_(message: str) -> str:
+    """Marks a literal for translation where it is defined; ``_()`` translates it later."""
+    return message
+
+
+# Commands whose arguments live in their own module (``add_arguments(parser)`` and
+# ``command(args) -> int``): a module is imported only when its command is asked for.
+DEFERRED: dict[str, tuple[str, str]] = {
+    "report": ("labkit.report._cli", N_("merge Observations of many platforms into a report")),
+    "images": ("labkit.images.cli",
+               N_("build, list, save, load or prune the kit images; the classroom shell")),
+    "bench": ("labkit.bench", N_("what the kit costs, measured: results/bench.json")),
+    "soak": ("labkit.soak",
+             N_("the claims suite N times under load; exit 1 if a verdict flips")),
+}
+# labkit.grade.cli registers these three at once (``add_parsers``), when one is asked for.
+GRADE_HELP: dict[str, str] = {
+    "grade": "grade a student's file for an exercise, every method",
+    "predict": "answer a lab's questions, then run it and compare",
+    "classroom": "GitHub Classroom: write an assignment template",
+}
+
+
+def _(msgid: str) -> str:
+    from labkit import i18n
+
+    return i18n._(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    from labkit import i18n
+
+    return i18n.ngettext(singular, plural, n)
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
+
+
+def _checked(name: str) -> Callable[[str], object]:
+    """``preflight``'s converter ``name``, imported when an argument is converted."""
+
+    def convert(text: str) -> object:
+        from labkit import preflight
+
+        return getattr(preflight, name)(text)
+
+    convert.__name__ = name  # argparse names the type in its messages
+    return convert
 
 # -- messages (one place, for translation) ------------------------------------------
 
@@ -52,8 +112,19 @@ def msg_stdout_failed(why: str) -> str:
     return _("cannot write to standard output: {reason}").format(reason=why)
 
 
-def msg_interrupted() -> str:
-    return _("interrupted: the run's processes were ended")
+def msg_interrupted(signal_name: str) -> str:
+    return _("interrupted by {signal}: the run's processes were ended").format(
+        signal=signal_name)
+
+
+def msg_interrupted_early(signal_name: str) -> str:
+    return _("interrupted by {signal} before any run started").format(signal=signal_name)
+
+
+def msg_interrupted_survivors(signal_name: str, left: Sequence[str]) -> str:
+    return _("interrupted by {signal}: {count} process(es) of the run could not be ended: "
+             "{processes}").format(signal=signal_name, count=len(left),
+                                   processes=", ".join(left))
 
 
 # argparse's own words (usage, headings, its errors), said through the kit's catalog:
@@ -73,17 +144,21 @@ argparse._ = _  # type: ignore[attr-defined]
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        command = f"labkit {self.prog.split()[-1]}" if " " in self.prog else "labkit"
         raise UsageError(_("{message} (see `{command} --help`)").format(
-            message=message, command=command))
+            message=message, command=self.prog))
 
 
 def _lang_option(parser: argparse.ArgumentParser, default: object) -> None:
+    from labkit import i18n
+
     parser.add_argument("--lang", choices=i18n.LANGUAGES, default=default,
                         help=_("language of the output: zh or en (default: from LANG)"))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*commands: str) -> argparse.ArgumentParser:
+    """The parser. Of the DEFERRED and grading commands only those named in ``commands``
+    get their arguments; the others are listed by name and help, their modules left
+    unimported."""
     p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"labkit {__version__}")
     _lang_option(p, None)
@@ -101,12 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("a lab id (03, 03_join), all, or the path of any Python script"))
     r.add_argument("--start-method", "-m", default="default",
                    help=_("fork, spawn, forkserver, default (the platform's) or all"))
-    r.add_argument("--repeat", type=preflight.repeats, default=None,
+    r.add_argument("--repeat", type=_checked("repeats"), default=None,
                    help=_("runs per method (a lab: at least what its claims need)"))
-    r.add_argument("--timeout", type=preflight.seconds, default=None,
+    r.add_argument("--timeout", type=_checked("seconds"), default=None,
                    help=_("seconds before the watchdog (default: the lab's own, else 60)"))
-    r.add_argument("--json", type=Path, help=_("write the Observation(s) to this file"))
-    r.add_argument("--out", type=Path, help=_("write one Observation file per run here"))
+    r.add_argument("--json", type=_path, help=_("write the Observation(s) to this file"))
+    r.add_argument("--out", type=_path, help=_("write one Observation file per run here"))
     r.add_argument("--container",
                    help=_("run inside the kit image of this CPython (3.14, all)"))
     r.add_argument("--variant", default=None,
@@ -117,30 +192,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("compare", parents=[common],
                        help=_("run any script under every method, side by side"))
-    c.add_argument("scripts", nargs="+", type=Path)
-    c.add_argument("--timeout", type=preflight.seconds, default=None)
+    c.add_argument("scripts", nargs="+", type=_path)
+    c.add_argument("--timeout", type=_checked("seconds"), default=None)
     c.add_argument("--container", help=_("compare inside the kit image of this CPython"))
-    c.add_argument("--json", type=Path, help=_("write the Observations to this file"))
+    c.add_argument("--json", type=_path, help=_("write the Observations to this file"))
     _script_options(c)
 
     k = sub.add_parser("check", parents=[common],
                        help=_("judge the claims over saved Observations"))
-    k.add_argument("paths", nargs="+", type=Path)
+    k.add_argument("paths", nargs="+", type=_path)
 
-    rep = sub.add_parser("report", parents=[common],
-                         help=_("merge Observations of many platforms into a report"))
-    from labkit.report import add_arguments
+    for name, (module, text) in DEFERRED.items():
+        sp = sub.add_parser(name, parents=[common], help=_(text), description=_(text))
+        if name in commands:
+            importlib.import_module(module).add_arguments(sp)
+        if name == "report" and name in commands:  # --grades, --predictions: a gradebook
+            from labkit.grade import cli as grade_cli
 
-    add_arguments(rep)
-    from labkit.grade import cli as grade_cli
+            grade_cli.add_report_arguments(sp)
+    if set(commands) & set(GRADE_HELP):
+        from labkit.grade import cli as grade_cli
 
-    grade_cli.add_report_arguments(rep)
-    grade_cli.add_parsers(sub)
+        grade_cli.add_parsers(sub)
+    else:
+        for name, text in GRADE_HELP.items():  # as labkit.grade.cli says them
+            sub.add_parser(name, help=text, description=text)
     return p
 
 
+def _commands_in(argv: Sequence[str]) -> list[str]:
+    """The deferred commands named anywhere in ``argv``: the command word is among them
+    whatever options come before it (a value that happens to be such a name only costs
+    an import)."""
+    return [a for a in argv if a in DEFERRED or a in GRADE_HELP]
+
+
 def _script_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--jobs", type=preflight.jobs, default=None,
+    p.add_argument("--jobs", type=_checked("jobs"), default=None,
                    help=_("runs at once (a script: 1, one after another, as by hand; labs: 4)"))
     p.add_argument("--isolate", action="store_true",
                    help=_("run a script in a fresh temp folder, not the folder you are in"))
@@ -153,6 +241,10 @@ def is_script(target: str) -> bool:
     """A path, not a lab id: it ends in .py or has a folder in it (``./03``), or it
     exists and no lab has that name. A lab id wins over a file or folder of the same
     name in the working folder (``03``)."""
+    from pathlib import Path
+
+    from labkit import catalogue
+
     if target.endswith(".py") or "/" in target or "\\" in target:
         return True
     if target == "all":
@@ -166,6 +258,8 @@ def is_script(target: str) -> bool:
 
 def check_variant_somewhere(variant: str) -> None:
     """``run all --variant X``: X must be a variant of some lab."""
+    from labkit import catalogue
+
     variants = sorted({v for lab in catalogue.LABS for v in lab.scripts()})
     if variant not in variants:
         raise UsageError(msg_no_lab_has_variant(variant, variants))
@@ -173,10 +267,12 @@ def check_variant_somewhere(variant: str) -> None:
 
 def platforms_for(container: str | None, jobs: int = 4) -> list:  # type: ignore[type-arg]
     """The native platform, or the kit image of one CPython, or all of them."""
-    from labkit import images, platforms
+    from labkit import platforms
 
     if not container:
         return [platforms.get("native", jobs=jobs)]
+    from labkit import images
+
     return [platforms.get("container", python=v, jobs=jobs)
             for v in images.parse_pythons(container)]
 
@@ -264,6 +360,8 @@ class Keeper:
     def keep(self, obs: Observation) -> None:
         self.finished.append(obs)
         if self.out:
+            from labkit import observation
+
             try:
                 observation.write([obs], self.out)
             except OSError as e:
@@ -275,6 +373,8 @@ class Keeper:
         data = [o.to_dict() for o in (self.finished if observations is None else observations)]
         if not self.json_path or not data:
             return
+        import json
+
         text = json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=1)
         try:
             self.json_path.parent.mkdir(parents=True, exist_ok=True)
@@ -296,6 +396,8 @@ def run_and_keep(request, keeper: Keeper) -> tuple[list, list]:  # type: ignore[
 
 def check_outputs(args: argparse.Namespace) -> None:
     """Every output path of ``run``/``compare`` writable, before anything runs."""
+    from labkit import preflight
+
     if getattr(args, "json", None) is not None:
         preflight.output_file(args.json, "--json")
     if getattr(args, "out", None) is not None:
@@ -312,7 +414,7 @@ def _console(stderr: bool = False):  # type: ignore[no-untyped-def]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from labkit import show
+    from labkit import catalogue, show
 
     _console().print(show.lab_table(catalogue.LABS))
     return 0
@@ -320,6 +422,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     import os
+    from pathlib import Path
 
     from labkit import runner, show
     from labkit.planner import Request
@@ -419,6 +522,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from labkit.grade import cli as grade_cli
 
     if grade_cli.report_wanted(args):
+        from pathlib import Path
+
+        from labkit import preflight
+
         # The gradebook's files are checked before any grade is read, as the report's are.
         named = [(f"--{k}", getattr(args, k, None)) for k in ("csv", "md", "html")]
         for option, path in named:
@@ -429,20 +536,40 @@ def cmd_report(args: argparse.Namespace) -> int:
     return report.main(args)
 
 
-def _grade_commands() -> dict:  # type: ignore[type-arg]
-    from labkit.grade.cli import COMMANDS as GRADE_COMMANDS
+def _deferred(name: str) -> Callable[[argparse.Namespace], int]:
+    def command(args: argparse.Namespace) -> int:
+        if name in GRADE_HELP:
+            from labkit.grade.cli import COMMANDS as GRADE_COMMANDS
 
-    return GRADE_COMMANDS
+            return int(GRADE_COMMANDS[name](args))
+        return int(importlib.import_module(DEFERRED[name][0]).command(args))
+
+    return command
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "run": cmd_run,
     "compare": cmd_compare,
     "check": cmd_check,
     "report": cmd_report,
+    "images": _deferred("images"),
+    "bench": _deferred("bench"),
+    "soak": _deferred("soak"),
+    **{name: _deferred(name) for name in GRADE_HELP},
 }
-COMMANDS.update(_grade_commands())
+
+
+def interrupted_line(exc: BaseException, in_container: bool = False) -> str:
+    """One true line: which signal, and whether every process of the runs was ended."""
+    from labkit import contain
+
+    left = contain.survivors_so_far()
+    if not contain.runs_opened() and not in_container:
+        return msg_interrupted_early(interrupts.stop_name(exc))
+    if left:
+        return msg_interrupted_survivors(interrupts.stop_name(exc), left)
+    return msg_interrupted(interrupts.stop_name(exc))
 
 
 def _say(line: str) -> None:
@@ -480,22 +607,28 @@ def _language_in(argv: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     prepare_streams()
-    # Ctrl-C must end runs cleanly even when started with SIGINT ignored (nohup, `&`).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    interrupts.install()  # SIGINT, SIGTERM, SIGHUP: one flag, raised once, here
+    args = None
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list == ["--version"]:  # the answer before anything is built or imported
+        print(f"labkit {__version__}")
+        sys.exit(0)
     try:
+        from labkit import i18n
+
         early = _language_in(args_list)
         if early in i18n.LANGUAGES:
             i18n.set_language(early)
-        args = build_parser().parse_args(args_list)
+        args = build_parser(*_commands_in(args_list)).parse_args(args_list)
         # A command's own --lang (grade, predict) has its own dest: keep what it asked.
         i18n.set_language(args.lang or (early if early in i18n.LANGUAGES else None))
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a full or closed stdout shows here, inside the handlers
-    except KeyboardInterrupt:
-        err = Interrupted(msg_interrupted())
+    except KeyboardInterrupt as exc:
+        in_container = bool(getattr(args, "container", None))  # its runs are not ours to count
+        err = Interrupted(interrupted_line(exc, in_container))
         _say(str(err))
-        code = err.exit_code
+        code = interrupts.stop_code(exc)
     except LabkitError as err:
         _say(str(err))
         code = err.exit_code

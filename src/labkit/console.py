@@ -8,8 +8,8 @@ instead of ending the command with UnicodeEncodeError.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # every command imports this module: typing would add to the start
 if TYPE_CHECKING:
     from rich.console import Console
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # every command imports this module: it imports nothing at run time
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from labkit.observation import Observation
 
 
@@ -17,6 +17,12 @@ class LabkitError(Exception):
 
 class ClaimFailed(LabkitError):
     """A claim was judged false (commands that check claims)."""
+
+    exit_code = 1
+
+
+class VerdictsFlipped(LabkitError):
+    """A soak saw a verdict change between sweeps of the same suite."""
 
     exit_code = 1
 

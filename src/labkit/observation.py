@@ -106,6 +106,7 @@ class Observation:
     repeat: int = 0
     started_at: str = ""  # wall-clock ISO time, for humans only
     tracer_errors: tuple[str, ...] = ()
+    survivors: tuple[str, ...] = ()  # processes of the run the kit could not end
     # The start methods that really made this run's processes, sorted; and whether the
     # script chose a method itself (set_start_method, get_context(...)) other than the
     # run's default (the requested method, or the platform's default under "default").
@@ -174,6 +175,7 @@ class Observation:
         )
         kw["available_start_methods"] = tuple(d.get("available_start_methods", ()))
         kw["tracer_errors"] = tuple(d.get("tracer_errors", ()))
+        kw["survivors"] = tuple(d.get("survivors", ()))
         kw["effective_start_methods"] = tuple(d.get("effective_start_methods", ()))
         return cls(**kw)
 

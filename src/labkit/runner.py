@@ -11,13 +11,11 @@ Stdlib-only: it also runs inside bare containers.
 from __future__ import annotations
 
 import datetime
-import json
 import multiprocessing
 import os
 import platform
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labkit import __version__, i18n
+from labkit import __version__, contain, drain, i18n, trace_read
 from labkit._boot import _labkit_events as ev
 from labkit.errors import MethodUnavailable, UsageError
 from labkit.observation import EndSource, Observation, OutputLine, ProcessRecord, Role, Stream
@@ -36,19 +34,30 @@ from labkit.observation import EndSource, Observation, OutputLine, ProcessRecord
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
 METHODS = ("fork", "spawn", "forkserver")
 GRACE_S = 2.0  # after the main process ends, how long helpers get to leave by themselves
-TRACKER_GRACE_S = 1.0  # after a kill, how long the resource tracker gets to clean up
 
-# Runs in progress, so that Ctrl-C in the thread that waits on a batch can end them all.
-_active: dict[str, subprocess.Popen] = {}
+# Runs in progress, so that an interrupt in the thread that waits on a batch can end them.
+_active: dict[str, tuple[subprocess.Popen, contain.RunTree]] = {}
 _active_lock = threading.Lock()
 
 
-def abort_all() -> None:
-    """End every run in progress in this process, whole trees, at once."""
+def abort_all() -> tuple[str, ...]:
+    """End every run in progress in this process, whole trees, at once; the survivors."""
     with _active_lock:
-        running = list(_active.items())
-    for run_id, proc in running:
-        _end_tree(proc, run_id, grace=0.0)
+        running = list(_active.values())
+    survivors: tuple[str, ...] = ()
+    for proc, tree in running:
+        survivors += _end(proc, tree, grace=0.0).survivors
+    return survivors
+
+
+def _end(proc: subprocess.Popen, tree: contain.RunTree, grace: float) -> contain.Ending:
+    """End the run's whole tree (see contain.RunTree.end), then collect the main."""
+    ending = tree.end(grace)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    return ending
 
 
 def available_methods() -> tuple[str, ...]:
@@ -110,6 +119,7 @@ class Execution:
     duration_s: float  # until the main process exited (or the timeout)
     started_at: str  # wall-clock ISO time
     died: Mapping[int, float] = field(default_factory=dict)  # pid -> when it died
+    survivors: tuple[str, ...] = ()  # processes of the run the kit could not end
 
 
 @dataclass(frozen=True)
@@ -128,20 +138,22 @@ def run(script: Path, options: RunOptions) -> Observation:
         raise UsageError(f"working folder {options.cwd} is not a directory")
     run_id = uuid.uuid4().hex[:12]
     own_cwd = options.cwd is None
-    workdir = (
-        Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-")) if own_cwd
-        else Path(options.cwd).resolve()  # type: ignore[arg-type]
-    )
-    tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-", dir=_fast_tmp()))
+    workdir: Path | None = None if own_cwd else Path(options.cwd).resolve()  # type: ignore[arg-type]
+    tracedir: Path | None = None
     _compile_boot()
-    try:
+    contain.prepare()
+    try:  # folders made inside: an interrupt between two steps cannot leave one behind
+        if workdir is None:
+            workdir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
+        tracedir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-trace-", dir=_fast_tmp()))
         execution = _execute(script, options, run_id, workdir, tracedir)
-        events, errors = _read_events(tracedir)
-        return _observe(script, options, run_id, execution, Trace(tuple(events), tuple(errors)))
+        read = trace_read.read_events(tracedir)
+        return _observe(script, options, run_id, execution,
+                        Trace(tuple(read.events), tuple(read.errors)))
     finally:
-        if own_cwd:
-            shutil.rmtree(workdir, ignore_errors=True)
-        shutil.rmtree(tracedir, ignore_errors=True)
+        for folder in (workdir if own_cwd else None, tracedir):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fast_tmp() -> str | None:
@@ -200,6 +212,7 @@ def _execute(
         kwargs["start_new_session"] = True  # one process group for the whole tree
     else:
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
+    tree = None
     try:
         proc = subprocess.Popen(
             [sys.executable, str(script)],
@@ -210,19 +223,22 @@ def _execute(
             stderr=subprocess.PIPE,
             **kwargs,
         )
+        tree = contain.open_tree(proc, run_id)
+        with _active_lock:
+            _active[run_id] = (proc, tree)
     except BaseException:
+        contain.end_run_id(run_id)  # an interrupt while starting: the main may exist
+        if tree is not None:
+            tree.close()
         if watch is not None:
             watch.close()
         raise
-    with _active_lock:
-        _active[run_id] = proc
     raw: list[tuple[float, str, bytes]] = []
     readers = [
-        threading.Thread(target=_drain_pipe, args=(pipe, name, t0_ns, raw), daemon=True)
+        drain.PipeReader(pipe, name, t0_ns, raw).start()
         for pipe, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr"))
+        if pipe is not None  # always set (PIPE): for the type checker
     ]
-    for r in readers:
-        r.start()
     timed_out = False
     try:
         try:
@@ -230,24 +246,29 @@ def _execute(
         except subprocess.TimeoutExpired:
             timed_out = True
         t_end = (time.perf_counter_ns() - t0_ns) / 1e9
-        _end_tree(proc, run_id, grace=0.0 if timed_out else GRACE_S)
+        ending = _end(proc, tree, grace=0.0 if timed_out else GRACE_S)
     except BaseException:
-        _end_tree(proc, run_id, grace=0.0)
+        _end(proc, tree, grace=0.0)
         if watch is not None:
             watch.close()
         raise
     finally:
         with _active_lock:
             _active.pop(run_id, None)
-    for r in readers:
-        r.join(timeout=10)
+        tree.close()
+        for r in readers:  # the tree is over: a survivor holding a pipe cannot hold us
+            r.finish()
+    exit_code = proc.returncode
+    if ending.killed_main and os.name == "nt":
+        exit_code = contain.KILLED_BY_KIT  # not TerminateProcess' code, which reads like 15
     return Execution(
         raw_lines=tuple(RawLine(t, Stream(name), data) for t, name, data in raw),
-        exit_code=proc.returncode,
+        exit_code=exit_code,
         timed_out=timed_out,
         duration_s=t_end,
         started_at=started_at,
         died=watch.finish() if watch else {},
+        survivors=ending.survivors,
     )
 
 
@@ -304,6 +325,8 @@ class ExitWatch:
     def _receive(self, poller, watched: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
         import socket
 
+        from labkit.contain import linux
+
         while True:
             try:
                 data, fds, _, _ = socket.recv_fds(self._sock, 16, 4)
@@ -313,7 +336,10 @@ class ExitWatch:
                 return
             pid = int.from_bytes(data[:8], "little") if len(data) >= 8 else -1
             for fd in fds:
-                if pid < 0 or len(watched) >= self._cap:
+                # The socket is in the script's reach: only a pidfd of the pid it names
+                # counts, and only so many, so nothing sent there can fake a death time
+                # or fill the kit's descriptor table.
+                if pid < 0 or len(watched) >= self._cap or linux.pidfd_pid(fd) != pid:
                     os.close(fd)  # that child's end stays its parent's noticing
                     continue
                 watched[fd] = pid
@@ -385,136 +411,11 @@ def _wait(proc: subprocess.Popen, timeout: float) -> None:
     proc.wait(timeout=timeout)
 
 
-def _drain_pipe(pipe, name: str, t0_ns: int, raw: list) -> None:  # type: ignore[no-untyped-def]
-    for line in iter(pipe.readline, b""):
-        raw.append(((time.perf_counter_ns() - t0_ns) / 1e9, name, line))
-    pipe.close()
-
-
-# -- the process tree ---------------------------------------------------------------
-
-
 def run_members(run_id: str) -> list[int]:
-    """Live (non-zombie) processes carrying this run's id in their environment (Linux)."""
-    needle = f"LABKIT_RUN_ID={run_id}".encode()
-    found: list[int] = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return found
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle not in (entry / "environ").read_bytes().split(b"\0"):
-                continue
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state not in ("Z", "X"):
-            found.append(int(entry.name))
-    return found
+    """Live processes carrying this run's id in their environment (where /proc exists)."""
+    from labkit.contain import linux
 
-
-def _is_tracker(pid: int) -> bool:
-    try:
-        return b"multiprocessing.resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-def _end_tree(proc: subprocess.Popen, run_id: str, grace: float) -> None:
-    """Give the run's helpers ``grace`` seconds to leave, then kill whatever remains.
-
-    With no grace (a timeout, Ctrl-C) everything but the resource tracker dies at once;
-    the tracker then sees its pipe close and unlinks the run's named semaphores in
-    /dev/shm before it leaves, instead of leaking them.
-    """
-    if grace == 0.0 and Path("/proc").is_dir():
-        try:  # freeze the tree first: while we pick, nothing may fork (a fork bomb)
-            os.killpg(proc.pid, signal.SIGSTOP)
-        except (ProcessLookupError, PermissionError):
-            pass
-        members = run_members(run_id)
-        trackers = {pid for pid in members if _is_tracker(pid)}
-        for pid in members:
-            try:
-                os.kill(pid, signal.SIGCONT if pid in trackers else signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        grace = TRACKER_GRACE_S
-    deadline = time.monotonic() + grace
-    pause = 0.002  # short first: most helpers are gone within milliseconds
-    while time.monotonic() < deadline and (proc.poll() is None or _alive(proc, run_id)):
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
-    if os.name == "posix":
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        for pid in run_members(run_id):  # escaped the group (setsid): still ours
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-    else:
-        _kill_tree_windows(proc)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-
-
-def _alive(proc: subprocess.Popen, run_id: str) -> bool:
-    if Path("/proc").is_dir():
-        return bool(run_members(run_id))
-    if os.name == "posix":
-        try:
-            os.killpg(proc.pid, 0)
-            return True
-        except (ProcessLookupError, PermissionError):
-            return False
-    return False
-
-
-def _kill_tree_windows(proc: subprocess.Popen) -> None:
-    try:
-        import psutil  # host extra; the Windows runners have it
-
-        try:
-            root = psutil.Process(proc.pid)
-            victims = root.children(recursive=True) + [root]
-        except psutil.NoSuchProcess:
-            victims = []
-        for p in victims:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-    except ImportError:
-        subprocess.run(
-            ["taskkill", "/T", "/F", "/PID", str(proc.pid)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-        )
-
-
-# -- from events to an Observation ----------------------------------------------------
-
-
-def _read_events(tracedir: Path) -> tuple[list[dict], list[str]]:
-    events: list[dict] = []
-    errors: list[str] = []
-    for f in sorted(tracedir.glob("*.jsonl")):
-        for n, line in enumerate(f.read_bytes().splitlines(), 1):
-            try:
-                events.append(json.loads(line))
-            except ValueError:
-                # A process killed mid-write leaves half a line: say so, keep the rest.
-                errors.append(f"{f.name}:{n}: unreadable trace line ({len(line)} bytes)")
-    events.sort(key=lambda e: e.get("t", 0.0))
-    return events, errors
+    return linux.pids_with_run_id(run_id)
 
 
 def _raw_line(raw: RawLine) -> OutputLine:
@@ -561,16 +462,13 @@ def _observe(
     by_ev: dict[str, list[dict]] = {}
     for e in trace.events:
         by_ev.setdefault(e["ev"], []).append(e)
-    interps = {e["pid"]: e for e in by_ev.get(ev.INTERP, [])}
     main_interp = next((e for e in by_ev.get(ev.INTERP, []) if e["role"] == Role.MAIN), None)
     main_pid = main_interp["pid"] if main_interp else None
 
     requests = {(e["pid"], e["seq"]): e for e in by_ev.get(ev.START_REQ, [])}
-    boots = {e["pid"]: e for e in by_ev.get(ev.BOOT, [])}
-    lefts = {e["pid"]: e for e in by_ev.get(ev.LEFT, [])}
-    notices: dict[int, dict] = {}
-    for e in by_ev.get(ev.NOTICED, []):
-        notices.setdefault(e["child"], e)
+    # Keyed by (pid, when it came up): a pid reused within the run is two processes.
+    boots = trace_read.ByProcess(by_ev.get(ev.BOOT, []))
+    lefts = trace_read.ByProcess(by_ev.get(ev.LEFT, []))
 
     processes: list[ProcessRecord] = []
     if main_interp and main_pid is not None:
@@ -587,14 +485,18 @@ def _observe(
                 ended_by=EndSource.RUN_END,
             )
         )
-    children = set()
+    children = {(main_pid, main_interp.get("born"))} if main_interp else set()
     answered = set()
     for ret in by_ev.get(ev.START_RET, []):
         child = ret["child"]
-        children.add(child)
         answered.add((ret["pid"], ret["seq"]))
         req = requests.get((ret["pid"], ret["seq"]), {})
-        boot, left, notice = boots.get(child), lefts.get(child), notices.get(child)
+        boot = boots.first(child, born_after=req.get("t"))
+        born = boot.get("born") if boot else None
+        children.add((child, born))
+        left = lefts.of(child, born) if boot else lefts.first(child)
+        notice = trace_read.first_about(by_ev.get(ev.NOTICED, []), child,
+                                        boot["t"] if boot else req.get("t"))
         ended, ended_by = _child_end(execution.died.get(child), left, notice)
         processes.append(
             ProcessRecord(
@@ -613,13 +515,13 @@ def _observe(
                 ended_by=ended_by,
             )
         )
-    for pid, e in interps.items():
-        if pid == main_pid or pid in children:
+    for e in by_ev.get(ev.INTERP, []):
+        if (e["pid"], e.get("born")) in children:
             continue
         role = e["role"]
         processes.append(
             ProcessRecord(
-                pid=pid,
+                pid=e["pid"],
                 ppid=e["ppid"],
                 name=role,
                 role=Role(role) if role in Role.__members__.values() else Role.INTERPRETER,
@@ -682,6 +584,7 @@ def _observe(
         tracer_errors=trace.errors + tuple(failed),
         effective_start_methods=tuple(child_methods),
         method_chosen_by_script=chosen,
+        survivors=execution.survivors,
     )
 
 

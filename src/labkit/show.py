@@ -235,6 +235,10 @@ def observation_view(o: Observation, max_lines: int = 60, full: bool = False) ->
         if f is not None and not full:
             text = Text.assemble((f.short(), "red"), (" " + _("(traceback: --full)"), "dim"))
         table.add_row(f"{ln.t:.3f}", str(ln.pid or ""), styled(who), text)
+    if o.survivors:  # what the kit could not end, said under the run in full
+        left = _("not ended: {processes}").format(processes=", ".join(o.survivors))
+        return Group(styled(run_title(o), "bold", TITLE_LIMIT), table,
+                     styled(left, "bold red", TITLE_LIMIT))
     return Group(styled(run_title(o), "bold", TITLE_LIMIT), table)
 
 

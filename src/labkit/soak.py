@@ -1,4 +1,4 @@
-"""Are the verdicts stable? ``python -m labkit.soak N`` (``nox -s soak -- N``).
+"""Are the verdicts stable? ``labkit soak N`` (``nox -s soak -- N``).
 
 Runs the whole claims suite (every lab × every start method here, the plan of
 ``nox -s labs``, concurrent where the catalogue allows) N times while a busy loop
@@ -24,6 +24,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from labkit.errors import UsageError, VerdictsFlipped
 
 SCHEMA = "labkit.soak/1"
 MISSING = "missing"  # a claim judged in some sweeps and not in others
@@ -93,19 +95,17 @@ def _summary(verdicts: Sequence[Any]) -> dict[str, dict[str, str]]:
             for v in verdicts}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m labkit.soak",
-                                description="run the claims suite N times under load; "
-                                            "exit 1 if any verdict flips")
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """``labkit soak`` (alias ``python -m labkit.soak``, ``nox -s soak``)."""
     p.add_argument("n", type=int, nargs="?", default=20, help="sweeps (default 20)")
     p.add_argument("--jobs", type=int, default=4, help="concurrent runs, as nox -s labs")
     p.add_argument("--no-load", action="store_true", help="without the busy loop")
     p.add_argument("--labs", default="", help="comma list of lab ids (default: all)")
     p.add_argument("--out", type=Path, default=Path("results/soak.json"))
-    return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def command(args: argparse.Namespace) -> int:
+    """Exit 0 when every verdict held; VerdictsFlipped (exit 1) when one changed."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import (
@@ -119,10 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from labkit import catalogue, observation, planner, runner, sweep
     from labkit.claims import Status, judge_all
 
-    args = build_parser().parse_args(argv)
     if args.n < 1:
-        print("soak: N must be at least 1", file=sys.stderr)
-        return 2
+        raise UsageError("N must be at least 1")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     labs = tuple(catalogue.find(x.strip()) for x in args.labs.split(",") if x.strip())
     # The plan `nox -s labs` runs (`labkit run all -m all`).
     request = planner.Request(labs=tuple(lab.id for lab in labs) or ("all",),
@@ -134,8 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     con = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 200)
     record: dict[str, Any] = {
         "schema": SCHEMA,
-        "command": "python -m labkit.soak " + " ".join(argv if argv is not None
-                                                         else sys.argv[1:]),
+        "command": "labkit soak " + " ".join(sys.argv[2 if sys.argv[1:2] == ["soak"] else 1:]),
         "n_requested": args.n,
         "n_completed": 0,
         "jobs": args.jobs,
@@ -203,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         save()
         con.print(f"interrupted after {len(summaries)} sweep(s); written {out}")
-        return 130
+        raise
     save()
     record["elapsed_s"] = round(time.perf_counter() - t0, 1)
     out.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -216,7 +215,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             con.print(escape(f"    {st}: {'; '.join(vals[:5])}"))
     for k in record["always_failing"]:
         con.print(escape(f"  always failing: {k}"))
-    return 1 if flips else 0
+    if flips:
+        raise VerdictsFlipped(f"{len(flips)} verdict(s) flipped between sweeps: "
+                              + ", ".join(f["key"] for f in flips))
+    return 0
 
 
 def code_hash() -> str:
@@ -247,5 +249,7 @@ def _loadavg() -> list[float] | None:
         return None
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m labkit.soak: the same as `labkit soak`
+    from labkit.cli import main
+
+    main(["soak", *sys.argv[1:]])

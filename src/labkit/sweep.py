@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from labkit import observation, runner
+from labkit import interrupts, observation, runner
 from labkit.observation import Observation
 
 
@@ -136,7 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     def keep(obs: Observation) -> None:
         observation.write([obs], out)
 
-    run_specs(specs, jobs=jobs, progress=report, on_result=keep)
+    interrupts.install()  # `docker stop` (SIGTERM) ends the runs whole, as on the host
+    try:
+        run_specs(specs, jobs=jobs, progress=report, on_result=keep)
+    except KeyboardInterrupt as exc:
+        return interrupts.stop_code(exc)
     return 0
 
 

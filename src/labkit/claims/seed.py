@@ -211,12 +211,27 @@ def dies_within_ms(ev: Evidence, method: str) -> Outcome:
 
 
 def daemon_no_children(ev: Evidence, method: str) -> Outcome:
-    o = ev.one("05", "child", method)
-    msg = o.first_line("daemonic processes are not allowed to have children", "stderr")
-    daemon = next((p for p in o.children if p.daemon), None)
-    ok = msg is not None and daemon is not None and msg.pid in (daemon.pid, None)
-    raise expect(ok and not o.has_text("bar", "stdout"),
-                 "AssertionError in the daemon" if msg else "no AssertionError")
+    runs = ev.runs("05", "child", method)
+    # The daemon can only try start() if it boots before main's code ends (1 s later) and
+    # kills it: on a loaded machine a spawn boot can take longer. Such a run says nothing
+    # about the claim; it is judged over the runs where the daemon got to try.
+    tried, broken = 0, []
+    for o in runs:
+        end = line(o, "主进程", "stdout")
+        daemon = next((p for p in o.children if p.daemon), None)
+        if daemon is None:
+            raise fail("no daemon child traced", "no daemon")
+        if daemon.started_t is None or daemon.started_t >= end.t:
+            continue
+        tried += 1
+        msg = o.first_line("daemonic processes are not allowed to have children", "stderr")
+        if msg is None or msg.pid not in (daemon.pid, None) or o.has_text("bar", "stdout"):
+            broken.append(o.repeat)
+    if not tried:
+        raise fail(f"in none of {len(runs)} runs did the daemon boot before main's code "
+                   "ended, so it never tried to start a child", f"0/{len(runs)} tried")
+    value = f"AssertionError in the daemon in {tried - len(broken)}/{tried} runs"
+    raise expect(not broken, value if not broken else value + " (no AssertionError)")
 
 
 def daemon_dies_with_main(ev: Evidence, method: str) -> Outcome:
@@ -476,7 +491,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("seed.daemon.no_children", "05", "开启守护进程，是不能在守护进程中再次开启子进程的",
           "A daemon cannot start a child: AssertionError 'daemonic processes are not "
           "allowed to have children'.", daemon_no_children,
-          needs=(Need("05", "child"),)),
+          needs=(Need("05", "child", repeats=3),)),
     Claim("seed.daemon.dies_with_main", "05", "主进程的代码运行完毕以后守护进程就……会立马死掉",
           "The daemon dies when main's code ends: 'is end' never prints.", daemon_dies_with_main),
     Claim("seed.daemon.123", "05", "如果电脑运行过快……有可能就打印出来123",

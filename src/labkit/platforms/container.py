@@ -445,10 +445,10 @@ def _term_as_exit() -> Iterator[None]:
         yield
         return
 
-    def on_term(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
+    from labkit import interrupts
 
-    old = signal.signal(signal.SIGTERM, on_term)
+    # The kit's one handler: raised once (as Ctrl-C is), repeats during cleanup counted.
+    old = signal.signal(signal.SIGTERM, interrupts.handler)
     try:
         yield
     finally:
