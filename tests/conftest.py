@@ -67,11 +67,21 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
             terminalreporter.write_line(line)
 
 
-@pytest.fixture(autouse=True)
-def _english_unless_asked():  # type: ignore[no-untyped-def]
-    """Tests read English output whatever LANG says; tests of Chinese choose it."""
+@pytest.fixture(autouse=True, scope="session")
+def _english_for_the_session():  # type: ignore[no-untyped-def]
+    """Module and session fixtures (a report built once) read English too."""
     from labkit import i18n
 
     i18n.set_language("en")
     yield
     i18n.set_language(None)
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(_english_for_the_session):  # type: ignore[no-untyped-def]
+    """Tests read English output whatever LANG says; tests of Chinese choose it."""
+    from labkit import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

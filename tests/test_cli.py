@@ -143,6 +143,7 @@ def test_ctrl_c_ends_the_run_and_leaves_nothing(tmp_path: Path) -> None:
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=dict(os.environ, LC_ALL="C.UTF-8"),  # English messages
         text=True,
     )
     run_ids: set[str] = set()

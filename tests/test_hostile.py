@@ -67,7 +67,9 @@ class Case:
         self.run_ids: set[str] = set()
 
     def env(self, **extra: str) -> dict[str, str]:
+        # LC_ALL: the kit's messages in English, whatever locale the suite runs under.
         env = dict(os.environ, COLUMNS="200", HOSTILE_CASE=self.tag, TMPDIR=str(self.tmp),
+                   LC_ALL="C.UTF-8",
                    TEMP=str(self.tmp), TMP=str(self.tmp), HOSTILE_MARKS=str(self.marks))
         env.pop("PYTHONUTF8", None)
         env.update(extra)

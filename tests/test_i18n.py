@@ -16,12 +16,6 @@ SRC = Path(i18n.__file__).resolve().parent
 MARKERS = {"_", "N_", "ngettext"}
 
 
-@pytest.fixture(autouse=True)
-def _restore_language():
-    yield
-    i18n.set_language(None)
-
-
 def msgids_in_source() -> dict[str, str]:
     """Every literal passed to _() or N_() under src/labkit: msgid -> where."""
     found: dict[str, str] = {}

@@ -23,12 +23,6 @@ DATA = Path(__file__).parent / "data"
 WIDTHS = (80, 120)
 
 
-@pytest.fixture(autouse=True)
-def _restore_language():
-    yield
-    i18n.set_language(None)
-
-
 @pytest.fixture(scope="module")
 def observations() -> list[Observation]:
     return list(load([DATA / "observations-linux-py3.11.zip"]).observations)
