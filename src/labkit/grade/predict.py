@@ -33,7 +33,7 @@ _UI = {
     "en": {"prompt": "[a]lways / [s]ometimes / [n]ever", "under": "under",
            "saved": "predictions saved to", "predicted": "predicted", "observed": "observed",
            "why": "why", "right": "right"},
-    "zh": {"prompt": "[a] 总是 / [s] 有时 / [n] 从不", "under": "启动方式",
+    "zh": {"prompt": "[a] 总是 / [s] 有时 / [n] 从不", "under": "启动方法",
            "saved": "预测已保存到", "predicted": "预测", "observed": "观察",
            "why": "解释", "right": "答对"},
 }
