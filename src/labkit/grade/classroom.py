@@ -17,6 +17,7 @@ from pathlib import Path
 from labkit.errors import UsageError
 from labkit.grade import exercises
 from labkit.grade._lang import pick
+from labkit.i18n import _
 
 OSES = ("ubuntu-latest", "macos-latest", "windows-latest")
 GRADER = "classroom-resources/autograding-command-grader@v1"
@@ -139,7 +140,8 @@ def main(args: argparse.Namespace) -> int:
                      for x in chosen})
     existing = [p for p in (*files, *starters) if (target / p).exists()]
     if existing and not args.force:
-        raise UsageError(f"{target / existing[0]} exists (use --force to overwrite)")
+        raise UsageError(_("{path} exists (use --force to overwrite)").format(
+            path=target / existing[0]))
     for rel, text in files.items():
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         (target / rel).write_text(text, encoding="utf-8")
