@@ -43,6 +43,7 @@ TEMPLATES: tuple[str, ...] = (
     N_("dead {} after terminate() at most ({} runs)"),
     N_("dead 1 s later in {}; tutorial lab printed {}"),
     N_("exitcode {}, last print reached: {}"),
+    N_("AssertionError in the daemon in {}/{} runs"),
     N_("AssertionError in the daemon"),
     N_("no AssertionError"),
     N_("'is end' printed: {}, daemon exitcode {}"),
