@@ -159,7 +159,9 @@ def build_parser(*commands: str) -> argparse.ArgumentParser:
     """The parser. Of the DEFERRED and grading commands only those named in ``commands``
     get their arguments; the others are listed by name and help, their modules left
     unimported."""
-    p = _Parser(prog="labkit", description=__doc__.splitlines()[0] if __doc__ else None)
+    p = _Parser(prog="labkit", description=_(
+        "Run Python multiprocessing experiments under every start method and check what "
+        "a tutorial claims about them."))
     p.add_argument("--version", action="version", version=f"labkit {__version__}")
     _lang_option(p, None)
     # --lang also after the command word (`labkit report --lang zh`), without
