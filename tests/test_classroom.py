@@ -65,7 +65,7 @@ def test_init_writes_workflow_readme_and_starters(template: Path) -> None:
         starter = (template / exercises.file_name(i)).read_text(encoding="utf-8")
         assert starter == exercises.load(i).starter.read_text(encoding="utf-8")
     text = (template / "README.md").read_text(encoding="utf-8")
-    assert "fork, spawn, forkserver" in text and "启动方式" in text
+    assert "fork, spawn, forkserver" in text and "启动方法" in text
     assert not any(p.name == "solution.py" for p in template.rglob("*"))
     for i in ids:
         checks = template / ".labkit" / "exercises" / i / "exercise.toml"

@@ -10,7 +10,7 @@
     and makes its own lock, so nothing is protected (less than 400). Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下都打印 'counter = 400 / 400'，退出码 0。
+    每一种启动方法下都打印 'counter = 400 / 400'，退出码 0。
     Under every start method it prints 'counter = 400 / 400' and exits 0.
 
 提示 / Hint:

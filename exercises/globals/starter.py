@@ -10,7 +10,7 @@
     and it sees None. Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下都打印 'hello from worker 0'、'hello from worker 1'、'hello from worker 2'
+    每一种启动方法下都打印 'hello from worker 0'、'hello from worker 1'、'hello from worker 2'
     （顺序不限）各一次，退出码 0。
     Under every start method it prints 'hello from worker 0', '... 1', '... 2' once
     each (any order) and exits 0.

@@ -3,7 +3,7 @@
 任务 / Task:
     这个程序在模块顶层创建并启动子进程。在 fork 下它能运行；在 spawn 和 forkserver 下，
     子进程重新导入本文件时又执行到 p.start()，报 RuntimeError（bootstrapping phase）。
-    请修改程序，使它在每一种启动方式下都正确运行。
+    请修改程序，使它在每一种启动方法下都正确运行。
     The program creates and starts its child at module level. It runs under fork;
     under spawn and forkserver the child imports this file again, reaches p.start()
     and dies with the "bootstrapping phase" RuntimeError. Make it correct under every
@@ -11,7 +11,7 @@
 
 完成标准 / Done when:
     在 fork、spawn、forkserver 和平台默认方式下都只打印一次 'child running <pid>' 和
-    'main done, child exitcode 0'，退出码 0。不要改变启动方式。
+    'main done, child exitcode 0'，退出码 0。不要改变启动方法。
     Under fork, spawn, forkserver and the platform default it prints
     'child running <pid>' once and 'main done, child exitcode 0', and exits 0.
     Do not change the start method.

@@ -12,7 +12,7 @@
     its own count and its own lock: everyone buys, oversold. Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下 'bought the ticket' 恰好打印一次，'sold out' 打印四次，最后主进程打印
+    每一种启动方法下 'bought the ticket' 恰好打印一次，'sold out' 打印四次，最后主进程打印
     'tickets left: 0'，退出码 0。
     Under every start method 'bought the ticket' is printed exactly once, 'sold out'
     four times, then main prints 'tickets left: 0'; exit code 0.

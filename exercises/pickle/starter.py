@@ -10,7 +10,7 @@
     Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下打印 'square of 0 is 0'、'square of 1 is 1'、'square of 2 is 4'、
+    每一种启动方法下打印 'square of 0 is 0'、'square of 1 is 1'、'square of 2 is 4'、
     'square of 3 is 9' 各一次，四个子进程退出码都是 0，主进程退出码 0。
     Under every start method it prints 'square of 0 is 0' ... 'square of 3 is 9' once
     each, four children exit 0, and the program exits 0.

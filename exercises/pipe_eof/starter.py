@@ -13,7 +13,7 @@
     this one fails under fork only. Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下打印 'reader got total 55' 和 'reader exitcode 0'，在几秒内结束，退出码 0。
+    每一种启动方法下打印 'reader got total 55' 和 'reader exitcode 0'，在几秒内结束，退出码 0。
     Under every start method it prints 'reader got total 55' and 'reader exitcode 0',
     ends within seconds and exits 0.
 

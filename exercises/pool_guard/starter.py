@@ -8,7 +8,7 @@
     replaced: the program hangs for ever. Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下打印一次 'pool result [0, 1, 4, 9, 16]'，在几秒内结束，退出码 0。
+    每一种启动方法下打印一次 'pool result [0, 1, 4, 9, 16]'，在几秒内结束，退出码 0。
     Under every start method it prints 'pool result [0, 1, 4, 9, 16]' once, ends within
     seconds and exits 0.
 

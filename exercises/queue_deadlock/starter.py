@@ -17,7 +17,7 @@
     deadlock. Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下打印 'worker total 333328333350000'、'worker said: squared 100000 numbers'
+    每一种启动方法下打印 'worker total 333328333350000'、'worker said: squared 100000 numbers'
     和 'worker exitcode 0'，在几秒内结束，退出码 0。
     Under every start method it prints 'worker total 333328333350000',
     'worker said: squared 100000 numbers' and 'worker exitcode 0', ends within seconds

@@ -12,7 +12,7 @@
     recognise the parent's marker and waits in q.get() for ever. Fix the program.
 
 完成标准 / Done when:
-    每一种启动方式下 'ate bun 0' 到 'ate bun 5' 各打印一次，最后打印 'all eaten'，
+    每一种启动方法下 'ate bun 0' 到 'ate bun 5' 各打印一次，最后打印 'all eaten'，
     程序在几秒内结束，退出码 0。
     Under every start method 'ate bun 0' ... 'ate bun 5' are printed once each, then
     'all eaten'; the program ends within seconds and exits 0.

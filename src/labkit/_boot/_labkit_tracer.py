@@ -222,7 +222,7 @@ def _capture(name: str, fd: int, role: str) -> None:
         return
     sink = _Sink(name, fd, bool(getattr(orig, "write_through", False)))
     _sinks.append(sink)
-    wrapper = io.TextIOWrapper(
+    wrapper = io.TextIOWrapper(  # type: ignore[type-var]
         sink,
         encoding=getattr(orig, "encoding", None) or "utf-8",
         errors=getattr(orig, "errors", None) or "strict",

@@ -26,7 +26,7 @@ _STATEMENTS: dict[str, dict[str, str]] = {
     "children_ok": {"zh": "至少启动 {n} 个子进程，每个退出码都是 0",
                     "en": "at least {n} child process(es) start and each exits 0"},
     "lines": {"zh": "输出正确：{lines}", "en": "the output is right: {lines}"},
-    "start_method": {"zh": "子进程由被测的启动方式创建（没有改启动方式）",
+    "start_method": {"zh": "子进程由被测的启动方法创建（没有改启动方法）",
                      "en": "children are started by the method under test (not changed)"},
     "static_guard": {"zh": "静态检查：模块顶层没有创建或启动进程/进程池",
                      "en": "static check: no Process/Pool created or started at module level"},
@@ -182,7 +182,7 @@ def _start_method(spec: CheckSpec, lab: str, lang: str) -> Callable[[Evidence, s
                                    f"{len(other)} 个子进程不是由 {want} 启动的"),
                          _t(lang, "the program changes the start method instead of working "
                                   f"under {want}: ",
-                            f"程序改变了启动方式，而不是让它在 {want} 下正确运行：")
+                            f"程序改变了启动方法，而不是让它在 {want} 下正确运行：")
                          + ", ".join(other))
         raise expect(True, _t(lang, f"children started by {want}", f"子进程由 {want} 启动"))
     return check
@@ -192,7 +192,7 @@ def not_observed(o: Observation, method: str, lang: str) -> tuple[str, str]:
     """(value, evidence) of a check voided because its run did not use ``method``."""
     want = expected_method(o, method)
     return (_t(lang, f"not observed under {want}", f"没有在 {want} 下观察到"),
-            _t(lang, "children were started by another method: ", "子进程由其他启动方式创建：")
+            _t(lang, "children were started by another method: ", "子进程由其他启动方法创建：")
             + ", ".join(dodged(o, method)))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from labkit.errors import UsageError
 from labkit.grade import exercises
 from labkit.grade._lang import pick
+from labkit.i18n import _
 
 OSES = ("ubuntu-latest", "macos-latest", "windows-latest")
 GRADER = "classroom-resources/autograding-command-grader@v1"
@@ -103,10 +104,10 @@ def readme(chosen: list[exercises.Exercise]) -> str:
                      f"`{command(x.id)}` |" for x in chosen)
     return f"""# 多进程练习 / Multiprocessing exercises
 
-每个文件是一个有错误的程序：在一种启动方式下能运行，在另一种下出错。读文件开头的说明
+每个文件是一个有错误的程序：在一种启动方法下能运行，在另一种下出错。读文件开头的说明
 （任务、完成标准、提示），修改程序，让它在 **fork、spawn、forkserver 和平台默认方式下都
-正确**。不要改变启动方式（`set_start_method`、`get_context`）：评分会看到每个进程真正的
-启动方式。
+正确**。不要改变启动方法（`set_start_method`、`get_context`）：评分会看到每个进程真正的
+启动方法。
 
 Each file is a broken program: it works under one start method and fails under another.
 Read the header of the file (task, what "done" means, a hint), fix the program so that it
@@ -139,7 +140,8 @@ def main(args: argparse.Namespace) -> int:
                      for x in chosen})
     existing = [p for p in (*files, *starters) if (target / p).exists()]
     if existing and not args.force:
-        raise UsageError(f"{target / existing[0]} exists (use --force to overwrite)")
+        raise UsageError(_("{path} exists (use --force to overwrite)").format(
+            path=target / existing[0]))
     for rel, text in files.items():
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         (target / rel).write_text(text, encoding="utf-8")

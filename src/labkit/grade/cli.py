@@ -10,6 +10,7 @@ from pathlib import Path
 
 from labkit.errors import ClaimFailed, UsageError
 from labkit.grade import _lang
+from labkit.i18n import _
 
 _LABELS = {
     "en": {"score": "Score", "hint": "Hint", "evidence": "evidence", "full": "full marks",
@@ -22,43 +23,44 @@ _LABELS = {
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    g = sub.add_parser("grade", help="grade a student's file for an exercise, every method")
-    g.add_argument("exercise", help="exercise id (guard, pool_guard, globals, …)")
-    g.add_argument("file", type=Path, help="the student's Python file")
-    g.add_argument("--json", type=Path, help="write the grade (points, checks, evidence)")
-    g.add_argument("--junit", type=Path, help="write JUnit XML, one testcase per check")
-    g.add_argument("--container", help="grade inside the hardened kit image of this CPython "
-                   "(3.14, all; auto: where a Docker engine answers, else natively)")
+    g = sub.add_parser("grade", help=_("grade a student's file for an exercise, every method"))
+    g.add_argument("exercise", help=_("exercise id (guard, pool_guard, globals, …)"))
+    g.add_argument("file", type=Path, help=_("the student's Python file"))
+    g.add_argument("--json", type=Path, help=_("write the grade (points, checks, evidence)"))
+    g.add_argument("--junit", type=Path, help=_("write JUnit XML, one testcase per check"))
+    g.add_argument("--container", help=_(
+        "grade inside the hardened kit image of this CPython (3.14, all; auto: where a "
+        "Docker engine answers, else natively)"))
     # own dest: a subparser's default must not overwrite a global --lang
-    g.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="feedback language")
-    g.add_argument("--student", default="", help="who this is, recorded in the grade JSON")
+    g.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help=_("feedback language"))
+    g.add_argument("--student", default="", help=_("who this is, recorded in the grade JSON"))
 
-    p = sub.add_parser("predict", help="answer a lab's questions, then run it and compare")
-    p.add_argument("lab", help="a lab id with questions: 05, 10, 12, 13, 15, 17")
-    p.add_argument("--answers", help="answers as JSON (a file or inline), instead of asking")
-    p.add_argument("--student", help="who answers (default: $USER)")
+    p = sub.add_parser("predict", help=_("answer a lab's questions, then run it and compare"))
+    p.add_argument("lab", help=_("a lab id with questions: 05, 10, 12, 13, 15, 17"))
+    p.add_argument("--answers", help=_("answers as JSON (a file or inline), instead of asking"))
+    p.add_argument("--student", help=_("who answers (default: $USER)"))
     p.add_argument("--out", type=Path, default=Path("predictions"),
-                   help="folder for predictions/<lab>.json")
-    p.add_argument("--list", action="store_true", help="only print the questions")
-    p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help="question language")
+                   help=_("folder for predictions/<lab>.json"))
+    p.add_argument("--list", action="store_true", help=_("only print the questions"))
+    p.add_argument("--lang", dest="grade_lang", choices=("zh", "en"), help=_("question language"))
 
-    c = sub.add_parser("classroom", help="GitHub Classroom: write an assignment template")
+    c = sub.add_parser("classroom", help=_("GitHub Classroom: write an assignment template"))
     csub = c.add_subparsers(dest="classroom_command", required=True, metavar="init")
-    i = csub.add_parser("init", help="write .github/workflows/classroom.yml, README, starters")
-    i.add_argument("dir", type=Path, help="the template repository's folder")
-    i.add_argument("--exercises", nargs="+", help="exercise ids (default: all)")
+    i = csub.add_parser("init", help=_("write .github/workflows/classroom.yml, README, starters"))
+    i.add_argument("dir", type=Path, help=_("the template repository's folder"))
+    i.add_argument("--exercises", nargs="+", help=_("exercise ids (default: all)"))
     i.add_argument("--kit", default="labkit",
-                   help="what `pip install` installs for grading (default: labkit)")
-    i.add_argument("--python", default="3.14", help="CPython the runners grade with")
-    i.add_argument("--force", action="store_true", help="overwrite existing files")
+                   help=_("what `pip install` installs for grading (default: labkit)"))
+    i.add_argument("--python", default="3.14", help=_("CPython the runners grade with"))
+    i.add_argument("--force", action="store_true", help=_("overwrite existing files"))
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--grades", nargs="+", type=Path, metavar="DIR",
-                        help="merge grade JSON files under these folders into a gradebook")
+                        help=_("merge grade JSON files under these folders into a gradebook"))
     parser.add_argument("--predictions", type=Path, metavar="DIR",
-                        help="how a class predicted each question against what was observed")
-    parser.add_argument("--csv", type=Path, metavar="FILE", help="gradebook CSV (with --grades)")
+                        help=_("how a class predicted each question against what was observed"))
+    parser.add_argument("--csv", type=Path, metavar="FILE", help=_("gradebook CSV (with --grades)"))
 
 
 def report_wanted(args: argparse.Namespace) -> bool:
@@ -82,7 +84,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     _check_outputs(("--json", args.json), ("--junit", args.junit))
     exercise = exercises.load(args.exercise)
     grading.check_file(args.file)
-    say = ("评分中：{f} 在每种启动方式和默认方式下运行（每次最多 {t:.0f} 秒）…" if lang == "zh"
+    say = ("评分中：{f} 在每种启动方法和默认方式下运行（每次最多 {t:.0f} 秒）…" if lang == "zh"
            else "grading: {f} under every start method and the default (at most {t:.0f} s each)…")
     print(say.format(f=args.file, t=exercise.timeout), file=sys.stderr, flush=True)
     g = grading.grade(exercise, args.file, container=args.container, student=args.student)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from labkit.errors import UsageError
+from labkit.i18n import _
 
 TEMPLATE_DIR = Path(".labkit") / "exercises"  # where a Classroom template keeps the checks
 
@@ -99,7 +100,8 @@ def ids() -> list[str]:
 def load(exercise_id: str) -> Exercise:
     known = ids()
     if exercise_id not in known:
-        raise UsageError(f"unknown exercise {exercise_id!r}: choose from {', '.join(known)}")
+        raise UsageError(_("unknown exercise {name}: choose from {known}").format(
+            name=repr(exercise_id), known=", ".join(known)))
     directory = exercises_dir() / exercise_id
     path = directory / "exercise.toml"
     try:

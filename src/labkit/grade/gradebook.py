@@ -17,6 +17,7 @@ from pathlib import Path
 
 from labkit.errors import UsageError
 from labkit.grade import grading, predict
+from labkit.i18n import _
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def collect(dirs: Sequence[Path]) -> list[Entry]:
             if key not in latest or g.graded_at >= latest[key].grade.graded_at:
                 latest[key] = e  # graded again: the latest counts
     if not latest:
-        raise UsageError(f"no grade files found in {', '.join(map(str, dirs))}")
+        raise UsageError(_("no grade files found in {paths}").format(
+            paths=", ".join(map(str, dirs))))
     return sorted(latest.values(), key=lambda e: (e.student, e.grade.exercise))
 
 
@@ -145,7 +147,7 @@ def class_predictions(directory: Path) -> str:
             for m, o in per.items():
                 seen[(lab, q, m)][o] += 1
     if not files:
-        raise UsageError(f"no prediction files found in {directory}")
+        raise UsageError(_("no prediction files found in {path}").format(path=directory))
     out = [f"# Predictions of the class ({files} file(s))", ""]
     for lab, q in sorted(asked):
         out += [f"## lab {lab} · {q}", "", asked[(lab, q)], "",

@@ -23,6 +23,7 @@ from labkit.claims import Evidence, Status, group_by_environment
 from labkit.errors import UsageError
 from labkit.grade import checks
 from labkit.grade.exercises import CheckSpec, Exercise
+from labkit.i18n import _
 from labkit.observation import Observation
 from labkit.sweep import RunSpec
 
@@ -99,9 +100,10 @@ def check_file(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise UsageError(f"{path} is not a UTF-8 text file") from None
+        raise UsageError(_("{path} is not a UTF-8 text file").format(path=path)) from None
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        raise UsageError(_("cannot read {path}: {why}").format(path=path, why=exc.strerror)
+                         ) from None
 
 
 JOBS = 4  # the runs of one grade share the machine: each has its own temp folder
@@ -169,7 +171,7 @@ def judge(exercise: Exercise, source: str, observations: Sequence[Observation],
         methods = tuple(sorted({o.requested_start_method for o in obs}, key=method_order))
         both = zip(checks.claims(exercise, methods, "en"), checks.claims(exercise, methods, "zh"),
                    strict=True)
-        for (spec, claim_en), (_, claim_zh) in both:
+        for (spec, claim_en), (_same, claim_zh) in both:
             for method in methods:
                 en = claim_en.judge(evidence, method, env)
                 zh = claim_zh.judge(evidence, method, env)

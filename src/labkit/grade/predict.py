@@ -19,6 +19,7 @@ from typing import Any
 from labkit import catalogue, runner
 from labkit.errors import UsageError
 from labkit.grade import _lang
+from labkit.i18n import _
 from labkit.observation import Observation
 
 SCHEMA = "labkit.predictions/1"
@@ -33,7 +34,7 @@ _UI = {
     "en": {"prompt": "[a]lways / [s]ometimes / [n]ever", "under": "under",
            "saved": "predictions saved to", "predicted": "predicted", "observed": "observed",
            "why": "why", "right": "right"},
-    "zh": {"prompt": "[a] 总是 / [s] 有时 / [n] 从不", "under": "启动方式",
+    "zh": {"prompt": "[a] 总是 / [s] 有时 / [n] 从不", "under": "启动方法",
            "saved": "预测已保存到", "predicted": "预测", "observed": "观察",
            "why": "解释", "right": "答对"},
 }
@@ -71,8 +72,8 @@ def load(lab_ident: str) -> tuple[catalogue.Lab, list[Question]]:
     lab = catalogue.find(lab_ident)
     path = questions_dir() / f"{lab.id}.toml"
     if not path.is_file():
-        raise UsageError(f"lab {lab.id} has no questions; labs with questions: "
-                         f"{', '.join(labs_with_questions())}")
+        raise UsageError(_("lab {lab} has no questions; labs with questions: {labs}").format(
+            lab=lab.id, labs=", ".join(labs_with_questions())))
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     questions = []
     for q in data.get("question", []):
@@ -111,8 +112,8 @@ def ask(questions: Sequence[Question], methods: Sequence[str], lang: str,
                 try:
                     got = _answer(read(f"  {ui['under']} {m}? {ui['prompt']}: "))
                 except EOFError:
-                    raise UsageError("no answer on standard input: give them with "
-                                     "--answers") from None
+                    raise UsageError(_("no answer on standard input: give them with "
+                                       "--answers")) from None
                 if got:
                     answers.setdefault(q.id, {})[m] = got
                     break
@@ -138,7 +139,7 @@ def parse_answers(text: str, questions: Sequence[Question],
     for q in questions:
         given = raw.get(q.id)
         if given is None:
-            raise UsageError(f"--answers: no answer to {q.id}")
+            raise UsageError(_("--answers: no answer to {question}").format(question=q.id))
         per = given if isinstance(given, dict) else {m: given for m in methods}
         for m in methods:
             got = _answer(str(per.get(m, "")))
