@@ -272,16 +272,19 @@ def test_a_setsid_child_with_a_scrubbed_environment_is_ended(tmp_path: Path) -> 
 
 @on_linux
 def test_escapees_of_runs_side_by_side_are_all_ended(tmp_path: Path) -> None:
-    note = tmp_path / "note"
+    note, js = tmp_path / "note", tmp_path / "runs.json"
     r = subprocess.run(
         [*LABKIT, "run", str(SCRIPTS / "setsid_scrubbed.py"), "-m", "fork", "--jobs", "3",
-         "--repeat", "6", "--timeout", "30"],
+         "--repeat", "6", "--timeout", "30", "--json", str(js)],
         capture_output=True, text=True, timeout=120,
         env=dict(os.environ, CONTAIN_NOTE=str(note), LC_ALL="C.UTF-8"),
     )
     escapees = [g for g in notes(note, 6, 5) if g["role"] == "escapee"]
     assert r.returncode == 0, r.stderr
     assert len(escapees) == 6  # none could be told apart by environment, group or session
+    runs = [Observation.from_dict(d) for d in json.loads(js.read_text())]
+    # No run's sweep took another run's main in the instant it was being started.
+    assert [(o.exit_code, o.has_text("main done")) for o in runs] == [(0, True)] * 6
     assert settle("-", [g["pid"] for g in escapees], [g["sid"] for g in escapees]) == {}
 
 

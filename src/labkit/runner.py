@@ -213,6 +213,7 @@ def _execute(
     else:
         kwargs["creationflags"] = subprocess.CREATE_NEW_PROCESS_GROUP  # type: ignore[attr-defined]
     tree = None
+    contain.reserve(run_id)
     try:
         proc = subprocess.Popen(
             [sys.executable, str(script)],
@@ -230,6 +231,7 @@ def _execute(
         contain.end_run_id(run_id)  # an interrupt while starting: the main may exist
         if tree is not None:
             tree.close()
+        contain.release(run_id)
         if watch is not None:
             watch.close()
         raise

@@ -108,6 +108,21 @@ _strays: dict[tuple[int, float], ProcInfo] = {}
 _opened: list[str] = []  # run ids whose trees were opened in this process
 
 
+def reserve(run_id: str) -> None:
+    """Count a run as open from before its main is started: a process in the instant
+    between fork and exec still has the kit's environment, so while any run is starting
+    no orphan without a run id may be claimed by another."""
+    with _open_lock:
+        _open.setdefault(run_id, 0)
+
+
+def release(run_id: str) -> None:
+    """A reserved run that never got its tree (its start failed)."""
+    with _open_lock:
+        if _open.get(run_id) == 0:
+            del _open[run_id]
+
+
 def survivors_so_far() -> tuple[str, ...]:
     return tuple(_survivors)
 
