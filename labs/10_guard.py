@@ -33,21 +33,24 @@
     forkserver  取决于 Python 版本。fork server 从 3.13.8 和 3.14.1 起预先导入（自己导入一次）
                 主模块（gh-126631）；之前的所有版本——3.12 及更早、3.13.0–3.13.7、3.14.0——
                 都不这样做，那里每个子进程像 spawn 一样导入它：同样的 RuntimeError，退出码 1。
-                在预先导入的版本上（例如 3.14.8、3.15），fork server 自己在导入本文件时死掉，
+                在 3.13.8+ 和 3.14.1+（例如 3.14.8）上，fork server 自己在导入本文件时死掉，
                 父进程在 start() 中崩溃（ConnectionResetError / EOFError）：start() 之后的代码
-                都不会执行。3.14 起这是 Linux 的默认启动方法：在 3.13 上用 fork 能运行的脚本，
-                在那里直接失败。
+                都不会执行。3.15 起预先导入出错会被忽略（gh-141860），于是又像 spawn 一样
+                由每个子进程导入而失败。3.14 起这是 Linux 的默认启动方法：在 3.13 上用 fork
+                能运行的脚本，在那里直接失败。
                 depends on the Python release. The fork server preloads
                 (imports once, itself) the main module from 3.13.8 and
                 3.14.1 on (gh-126631); every release before -- 3.12 and
                 older, 3.13.0-3.13.7, 3.14.0 -- did not, so there each child
                 imports it like spawn: same RuntimeError, exit code 1.
-                Where it preloads (e.g. 3.14.8, 3.15), the fork server
+                On 3.13.8+ and 3.14.1+ (e.g. 3.14.8) the fork server
                 itself dies importing this file and the parent crashes in
                 start() (ConnectionResetError / EOFError): nothing after
-                start() runs. This is the default method on Linux from 3.14
-                on: a script that worked with fork on 3.13 fails outright
-                there.
+                start() runs. From 3.15 an error while preloading is
+                ignored (gh-141860), so each child imports it and fails
+                like spawn's again. This is the default method on Linux
+                from 3.14 on: a script that worked with fork on 3.13 fails
+                outright there.
     修正：把从 `p = Process(...)` 开始的所有代码放到保护之下。
     Fix: put everything from `p = Process(...)` on under the guard.
 """

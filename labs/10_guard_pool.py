@@ -26,11 +26,14 @@
                 (or kill it).
     forkserver  取决于版本，和 10_guard.py 一样：fork server 不预先导入主模块时（3.13.8 和
                 3.14.1 之前）像 spawn 一样挂起；预先导入时（3.13.8+、3.14.1+：gh-126631），
-                server 死掉，父进程随之失败。
+                server 死掉，父进程随之失败；3.15 起忽略预先导入的错误（gh-141860），
+                又像 spawn 一样挂起。
                 release dependent, like 10_guard.py: it hangs like spawn
                 where the fork server does not preload the main module
                 (before 3.13.8 and 3.14.1); where it does (3.13.8+, 3.14.1+:
-                gh-126631), the parent fails when the server dies.
+                gh-126631), the parent fails when the server dies; from
+                3.15 an error while preloading is ignored (gh-141860) and
+                it hangs like spawn again.
     修正：把 `with Pool(2) ...` 块放到保护之下。
     Fix: put the `with Pool(2) ...` block under the guard.
 """

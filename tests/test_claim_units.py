@@ -29,7 +29,7 @@ from synth import (
 )
 
 from labkit.claims import Claim, Evidence, Status, all_claims
-from labkit.claims.kit import expected_default, preloads_main
+from labkit.claims.kit import expected_default, preload_error_kills_server, preloads_main
 from labkit.claims.texts import TEXTS, TUTORIAL, TutorialVerdict
 from labkit.observation import Observation
 
@@ -570,3 +570,24 @@ def test_a_daemon_that_never_tried_is_left_out_not_failed() -> None:
     assert v.status == Status.PASS and "2/2" in v.value, v
     v = claim.judge(Evidence([late(o) for o in runs]), "spawn")
     assert v.status == Status.FAIL and "0/3" in v.value, v
+
+
+@pytest.mark.parametrize(("python", "kills"), [
+    ("3.13.7", False), ("3.13.8", True), ("3.14.0", False), ("3.14.8", True),
+    ("3.15.0", False), ("3.15.0a2", False),
+])
+def test_a_failed_preload_kills_the_server_only_up_to_314(python: str, kills: bool) -> None:
+    o = synth.Run("10", "base", "forkserver", python=python).build()
+    assert preload_error_kills_server(o) is kills
+
+
+@pytest.mark.parametrize("claim_id", ["kit.guard.unguarded", "kit.guard.pool"])
+def test_unguarded_on_315_fails_like_spawn(claim_id: str) -> None:
+    """3.15 ignores a failed preload of the main module (gh-141860): like spawn again."""
+    claim = CLAIMS[claim_id]
+    variant = "base" if claim_id.endswith("unguarded") else "pool"
+    like_spawn = dataclassed(synth.GOOD[("10", variant)]("forkserver"),
+                             python={"version": "3.15.0"})
+    assert claim.judge(Evidence([like_spawn]), "forkserver").status == Status.PASS
+    died = dataclassed(_server_died("forkserver", variant), python={"version": "3.15.0"})
+    assert claim.judge(Evidence([died]), "forkserver").status == Status.FAIL

@@ -36,6 +36,14 @@ def preloads_main(o: Observation) -> bool:
     return release >= (3, 14, 1) or (3, 13, 8) <= release < (3, 14, 0)
 
 
+def preload_error_kills_server(o: Observation) -> bool:
+    """Where the fork server preloads the main module, an error in it (an unguarded
+    ``p.start()``) killed the server up to 3.14; from 3.15 ``set_forkserver_preload()``
+    ignores it by default (``on_error='ignore'``, gh-141860) and each child then imports
+    the script itself, as before the preload existed."""
+    return preloads_main(o) and _release(o) < (3, 15, 0)
+
+
 # -- 10 the __main__ guard ----------------------------------------------------------
 
 
@@ -53,16 +61,17 @@ def unguarded(ev: Evidence, method: str) -> Outcome:
         ok = (not ran and code == 1 and o.has_text(BOOTSTRAP, "stderr")
               and o.has_text("main done", "stdout"))
         raise expect(ok, value, "RuntimeError: ... bootstrapping phase ... in the child")
-    if preloads_main(o):
+    if preload_error_kills_server(o):
         # The fork server imports the script itself and dies on its p.start(); the
         # parent's start() then fails (ConnectionResetError / EOFError).
         ok = (not ran and o.exit_code not in (0, None) and o.has_text(BOOTSTRAP, "stderr")
               and not o.has_text("main done", "stdout"))
         raise expect(ok, value, "the fork server dies preloading the script (3.13.8+, "
-                     "3.14.1+: gh-126631) and the parent fails in start()")
+                     "3.14.1+ before 3.15: gh-126631) and the parent fails in start()")
     ok = (not ran and code == 1 and o.has_text(BOOTSTRAP, "stderr")
           and o.has_text("main done", "stdout"))
-    raise expect(ok, value, "no preload before 3.13.8 / 3.14.1: the child dies like spawn's")
+    raise expect(ok, value, "no preload before 3.13.8 / 3.14.1, and from 3.15 a failed preload "
+                 "is ignored: the child dies like spawn's")
 
 
 def unguarded_pool(ev: Evidence, method: str) -> Outcome:
@@ -72,10 +81,10 @@ def unguarded_pool(ev: Evidence, method: str) -> Outcome:
     value = f"[{how}] result: {done}, timed out: {o.timed_out}"
     if how == "fork":
         raise expect(done and not o.timed_out, value)
-    if how == "forkserver" and preloads_main(o):
+    if how == "forkserver" and preload_error_kills_server(o):
         raise expect(not done and not o.timed_out and o.exit_code not in (0, None), value,
-                     "the fork server dies preloading the script (3.13.8+, 3.14.1+): the "
-                     "parent fails at once")
+                     "the fork server dies preloading the script (3.13.8+, 3.14.1+, before "
+                     "3.15): the parent fails at once")
     raise expect(not done and o.timed_out, value,
                  "workers die re-importing the script and are replaced for ever: the watchdog "
                  "ends it")
@@ -237,14 +246,16 @@ def queue_join_deadlock(ev: Evidence, method: str) -> Outcome:
 
 CLAIMS: tuple[Claim, ...] = (
     Claim("kit.guard.unguarded", "10", "kit",
-          "Without the __main__ guard: works under fork; under spawn the child dies with "
-          "the bootstrapping RuntimeError and the parent goes on; under forkserver the same "
-          "before 3.13.8 / 3.14.1, and from then on the fork server dies preloading the "
-          "script and the parent fails.", unguarded, methods=WITH_DEFAULT),
+          "Without the __main__ guard: works under fork; under spawn the child dies with the "
+          "bootstrapping RuntimeError and the parent goes on; under forkserver the same "
+          "before 3.13.8 / 3.14.1 and from 3.15 (which ignores a failed preload), while on "
+          "3.13.8+ and 3.14.1+ the fork server dies preloading the script and the parent "
+          "fails.", unguarded, methods=WITH_DEFAULT),
     Claim("kit.guard.pool", "10", "kit",
           "An unguarded Pool.map works under fork and never finishes under spawn (the "
-          "watchdog ends it); under forkserver the same before 3.13.8 / 3.14.1, and from "
-          "then on the parent fails at once.", unguarded_pool, methods=WITH_DEFAULT,
+          "watchdog ends it); under forkserver the same before 3.13.8 / 3.14.1 and from 3.15 "
+          "(which ignores a failed preload), while on 3.13.8+ and 3.14.1+ the parent fails at "
+          "once.", unguarded_pool, methods=WITH_DEFAULT,
           needs=(Need("10", "pool"),)),
     Claim("kit.reimport.module_code", "11", "kit",
           "Module-level code runs once under fork, once more per child under spawn "

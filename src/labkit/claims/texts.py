@@ -230,13 +230,16 @@ TEXTS: dict[str, dict[str, dict]] = {
     },
     "kit.guard.unguarded": {
         "statement": {
-            "zh": "没有 __main__ 保护时：fork 下正常；spawn 下子进程因 bootstrapping RuntimeError "
-                  "死亡而父进程继续；forkserver 下 3.13.8 / 3.14.1 之前与 spawn 相同，"
-                  "从这两个版本起 fork 服务器在预加载脚本时死亡，父进程随之失败。",
-            "en": "Without the __main__ guard: works under fork; under spawn the child dies "
-                  "with the bootstrapping RuntimeError and the parent goes on; under "
-                  "forkserver the same before 3.13.8 / 3.14.1, and from then on the fork "
-                  "server dies preloading the script and the parent fails.",
+            "zh": "没有 __main__ 保护时：fork 下正常；spawn 下子进程因 boo"
+                  "tstrapping RuntimeError 死亡而父进程继续；forkser"
+                  "ver 下 3.13.8 / 3.14.1 之前以及 3.15 起（忽略预加载失"
+                  "败）与 spawn 相同，而在 3.13.8+ 和 3.14.1+ 上 fork"
+                  " 服务器在预加载脚本时死亡，父进程随之失败。",
+            "en": "Without the __main__ guard: works under fork; under spawn the "
+                  "child dies with the bootstrapping RuntimeError and the parent goes "
+                  "on; under forkserver the same before 3.13.8 / 3.14.1 and from 3.15 "
+                  "(which ignores a failed preload), while on 3.13.8+ and 3.14.1+ the "
+                  "fork server dies preloading the script and the parent fails.",
         },
         "why": {
             "fork": {
@@ -250,11 +253,13 @@ TEXTS: dict[str, dict[str, dict]] = {
                       "finished starting itself.",
             },
             "forkserver": {
-                "zh": "预加载主模块的 fork 服务器（3.13.8+、3.14.1+）自己导入脚本，"
-                      "并死在 start() 上；更早的版本由每个子进程导入，像 spawn 一样失败。",
-                "en": "A fork server that preloads the main module (3.13.8+, 3.14.1+) imports "
-                      "the script itself and dies on its start(); before, each child imports "
-                      "it and fails like spawn's.",
+                "zh": "预加载主模块且会因其错误而死亡的 fork 服务器（3.13.8+、3.14.1"
+                      "+）自己导入脚本，并死在 start() 上；更早的版本以及 3.15 起（忽略"
+                      "预加载失败）由每个子进程导入，像 spawn 一样失败。",
+                "en": "A fork server that preloads the main module and dies on its "
+                      "errors (3.13.8+, 3.14.1+) imports the script itself and dies "
+                      "on its start(); before, and from 3.15 (a failed preload is "
+                      "ignored), each child imports it and fails like spawn's.",
             },
             "default": {
                 "zh": "与本平台默认启动方法的表现相同。",
@@ -264,11 +269,14 @@ TEXTS: dict[str, dict[str, dict]] = {
     },
     "kit.guard.pool": {
         "statement": {
-            "zh": "没有保护的 Pool.map 在 fork 下正常，在 spawn 下永远不会结束（由看门狗结束）；"
-                  "forkserver 下 3.13.8 / 3.14.1 之前与 spawn 相同，从这两个版本起父进程立即失败。",
-            "en": "An unguarded Pool.map works under fork and never finishes under spawn (the "
-                  "watchdog ends it); under forkserver the same before 3.13.8 / 3.14.1, and "
-                  "from then on the parent fails at once.",
+            "zh": "没有保护的 Pool.map 在 fork 下正常，在 spawn 下永远不会结"
+                  "束（由看门狗结束）；forkserver 下 3.13.8 / 3.14.1 之"
+                  "前以及 3.15 起（忽略预加载失败）与 spawn 相同，而在 3.13.8+"
+                  " 和 3.14.1+ 上父进程立即失败。",
+            "en": "An unguarded Pool.map works under fork and never finishes under "
+                  "spawn (the watchdog ends it); under forkserver the same before "
+                  "3.13.8 / 3.14.1 and from 3.15 (which ignores a failed preload), "
+                  "while on 3.13.8+ and 3.14.1+ the parent fails at once.",
         },
         "why": {
             "fork": {
@@ -281,11 +289,13 @@ TEXTS: dict[str, dict[str, dict]] = {
                       "dies; the pool keeps replacing its workers.",
             },
             "forkserver": {
-                "zh": "预加载主模块的 fork 服务器（3.13.8+、3.14.1+）导入脚本时死亡，"
-                      "父进程立即失败；更早的版本像 spawn 一样挂起。",
-                "en": "A fork server that preloads the main module (3.13.8+, 3.14.1+) dies "
-                      "importing the script and the parent fails at once; before, it hangs "
-                      "like spawn.",
+                "zh": "预加载主模块且会因其错误而死亡的 fork 服务器（3.13.8+、3.14.1"
+                      "+）导入脚本时死亡，父进程立即失败；更早的版本以及 3.15 起（忽略预加载失败"
+                      "）像 spawn 一样挂起。",
+                "en": "A fork server that preloads the main module and dies on its "
+                      "errors (3.13.8+, 3.14.1+) dies importing the script and the "
+                      "parent fails at once; before, and from 3.15 (a failed preload "
+                      "is ignored), it hangs like spawn.",
             },
             "default": {
                 "zh": "与本平台默认启动方法的表现相同。",
