@@ -10,6 +10,7 @@ Stdlib-only: it also runs inside bare containers.
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import os
 import platform
@@ -225,8 +226,7 @@ def _env(
 def _execute(
     script: Path, options: RunOptions, run_id: str, workdir: Path, tracedir: Path
 ) -> Execution:
-    # datetime.now(UTC).isoformat(timespec="seconds"), without importing datetime
-    started_at = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     t0_ns = time.perf_counter_ns()
     watch = ExitWatch.open(tracedir, t0_ns)
     env = _env(options, run_id, tracedir, t0_ns, str(watch.path) if watch else None)
