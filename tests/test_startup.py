@@ -225,3 +225,32 @@ def test_runs_side_by_side_do_import_the_pool(tmp_path):
     code, modules = imported_by("run", "hello.py", "-m", "all", "--jobs", "2", cwd=tmp_path)
     assert code == 0
     assert "concurrent.futures" in modules
+
+
+# -- teardown ----------------------------------------------------------------------------
+
+FREEZE_PROBE = """\
+import atexit, gc, sys
+atexit.register(lambda: print("FROZEN", gc.get_freeze_count(), file=sys.stderr))
+from labkit.cli import main
+main({argv})
+"""
+
+
+def frozen_at_exit(argv: str, cwd: Path) -> tuple[int, str, int]:
+    proc = subprocess.run([sys.executable, "-c", FREEZE_PROBE.format(argv=argv), "list"],
+                          capture_output=True, text=True, encoding="utf-8", cwd=cwd,
+                          stdin=subprocess.DEVNULL, timeout=120, check=False,
+                          env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""})
+    line = next(ln for ln in proc.stderr.splitlines() if ln.startswith("FROZEN "))
+    return proc.returncode, proc.stdout, int(line.split()[1])
+
+
+def test_the_command_of_a_process_freezes_before_teardown_and_says_the_same(tmp_path):
+    code, out, frozen = frozen_at_exit("", tmp_path)  # main(): the console script's call
+    assert code == 0 and frozen > 10_000  # atexit handlers still ran, after the freeze
+    # The counter-example: main(argv), as a caller inside a process (tests) does, leaves
+    # the caller's objects alone; and what the command printed is the same either way.
+    code2, out2, frozen2 = frozen_at_exit("['list']", tmp_path)
+    assert code2 == 0 and frozen2 == 0
+    assert out == out2 and "12" in out
