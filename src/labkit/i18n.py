@@ -14,9 +14,14 @@ Each language folder ``locale/<lang>/LC_MESSAGES/`` holds two catalogs, read as 
   (one line: why the outcome under that start method is what it is). A test fails
   when a claim lacks any of them in either language.
 
-Why the ``.po`` is parsed here rather than compiled to ``.mo``: the catalog stays the
-one file people edit, nothing generated can drift from it, no build step is needed
-inside a bare container, and the reader is short. Stdlib-only (claims use it too).
+The ``.po`` files are the one source people edit; no build step is needed. What is read
+at run time is a compiled copy (GNU ``.mo``) the kit writes itself into its cache folder
+(``LABKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/labkit`` or ``~/.cache/labkit``; on Windows
+``%LOCALAPPDATA%\\labkit``), stamped with the size and CRC-32 of every ``.po`` it came
+from: a copy whose stamp differs from the ``.po`` files as they are now is never used (the
+``.po`` is parsed again and the copy rewritten), and where no cache folder is writable
+the ``.po`` is simply parsed. Reading the copy costs a fraction of parsing (every
+command's start pays it). Stdlib-only (claims use it too).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from __future__ import annotations
 import gettext
 import os
 import re
+import struct
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -134,23 +141,42 @@ def read_po(path: Path) -> list[Entry]:
     return entries
 
 
-class PoTranslations(gettext.NullTranslations):
-    """A gettext translation object over the entries of one ``.po`` file."""
+@dataclass(frozen=True)
+class Messages:
+    """What a language's catalogs say, as gettext reads it: fuzzy and untranslated
+    entries left out, a later entry of the same msgid winning."""
 
-    def __init__(self, entries: list[Entry], lang: str,
-                 fallback: gettext.NullTranslations | None = None) -> None:
-        super().__init__()
-        self.lang = lang
-        self._next: gettext.NullTranslations | None = None
-        self._singular: dict[str, str] = {}
-        self._plural: dict[str, tuple[str, ...]] = {}
+    singular: dict[str, str]
+    plural: dict[str, tuple[str, ...]]  # msgid -> msgstr[0], msgstr[1], ...
+    plural_ids: dict[str, str]  # msgid -> its msgid_plural (what a .mo keys it by)
+
+    @classmethod
+    def of(cls, entries: list[Entry]) -> Messages:
+        singular: dict[str, str] = {}
+        plural: dict[str, tuple[str, ...]] = {}
+        plural_ids: dict[str, str] = {}
         for e in entries:
             if e.fuzzy:
                 continue
             if e.plural and any(e.forms):
-                self._plural[e.msgid] = e.forms
+                plural[e.msgid] = e.forms
+                plural_ids[e.msgid] = e.plural
             elif e.msgstr:
-                self._singular[e.msgid] = e.msgstr
+                singular[e.msgid] = e.msgstr
+        return cls(singular, plural, plural_ids)
+
+
+class PoTranslations(gettext.NullTranslations):
+    """A gettext translation object over the entries of one ``.po`` file."""
+
+    def __init__(self, entries: list[Entry] | Messages, lang: str,
+                 fallback: gettext.NullTranslations | None = None) -> None:
+        super().__init__()
+        messages = entries if isinstance(entries, Messages) else Messages.of(entries)
+        self.lang = lang
+        self._next: gettext.NullTranslations | None = None
+        self._singular: dict[str, str] = messages.singular
+        self._plural: dict[str, tuple[str, ...]] = messages.plural
         if fallback is not None:
             self.add_fallback(fallback)
             self._next = fallback
@@ -177,10 +203,145 @@ class PoTranslations(gettext.NullTranslations):
 @cache
 def translations(lang: str) -> PoTranslations:
     """The catalog of ``lang``; Chinese falls back to English, English to the msgid."""
-    english = PoTranslations(entries("en"), "en")
+    english = PoTranslations(messages("en"), "en")
     if lang == "en":
         return english
-    return PoTranslations(entries(lang), lang, fallback=english)
+    return PoTranslations(messages(lang), lang, fallback=english)
+
+
+# -- the compiled copy ------------------------------------------------------------------
+
+MO_MAGIC = 0x950412DE
+# Bump when what is compiled, or how it is read, changes: older copies are then ignored.
+COMPILED_FORMAT = "labkit-mo/1"
+STAMP_FIELD = "X-Labkit-Source"
+PLURAL_FORMS = {"zh": "nplurals=1; plural=0;", "en": "nplurals=2; plural=(n != 1);"}
+
+
+def cache_dir() -> str | None:
+    """Where the compiled catalogs are kept; None (``LABKIT_CACHE_DIR=""``): nowhere."""
+    if "LABKIT_CACHE_DIR" in os.environ:
+        return os.environ["LABKIT_CACHE_DIR"] or None
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA", "")
+        return os.path.join(base, "labkit") if base else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "labkit")
+
+
+def compiled_path(lang: str) -> str | None:
+    folder = cache_dir()
+    return os.path.join(folder, "catalogs", f"{lang}.mo") if folder else None
+
+
+def source_stamp(paths: list[Path]) -> str:
+    """What the compiled copy must have been made from: each ``.po``'s name, size, CRC-32
+    (an edit changes it; it is no defence against tampering, nor needs to be)."""
+    parts = [COMPILED_FORMAT]
+    for path in paths:
+        data = path.read_bytes()
+        parts.append(f"{path.name}:{len(data)}:{zlib.crc32(data):08x}")
+    return " ".join(parts)
+
+
+def compile_mo(messages: Messages, lang: str, stamp: str) -> bytes:
+    """A GNU ``.mo`` file of ``messages`` (gettext.GNUTranslations and msgunfmt read it):
+    UTF-8, the language's plural rule, the stamp in the header."""
+    header = (f"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: {PLURAL_FORMS[lang]}\n"
+              f"{STAMP_FIELD}: {stamp}\n")
+    pairs = {b"": header.encode()}
+    for msgid, msgstr in messages.singular.items():
+        pairs[msgid.encode()] = msgstr.encode()
+    for msgid, forms in messages.plural.items():
+        key = f"{msgid}\0{messages.plural_ids[msgid]}".encode()
+        pairs[key] = "\0".join(forms).encode()
+    keys = sorted(pairs)
+    ids = strs = b""
+    spans = []
+    for k in keys:
+        spans.append((len(ids), len(k), len(strs), len(pairs[k])))
+        ids += k + b"\0"
+        strs += pairs[k] + b"\0"
+    n = len(keys)
+    key_start = 7 * 4 + 16 * n
+    value_start = key_start + len(ids)
+    table = [x for o1, l1, _o2, _l2 in spans for x in (l1, o1 + key_start)]
+    table += [x for _o1, _l1, o2, l2 in spans for x in (l2, o2 + value_start)]
+    head = struct.pack("<7I", MO_MAGIC, 0, n, 7 * 4, 7 * 4 + 8 * n, 0, 0)
+    return head + struct.pack(f"<{len(table)}I", *table) + ids + strs
+
+
+def read_mo(data: bytes) -> tuple[dict[str, str], Messages]:
+    """A ``.mo`` file's header fields and messages; ValueError if it is not a sound one."""
+    if len(data) < 28:
+        raise ValueError("too short for a .mo file")
+    order = {MO_MAGIC: "<"}.get(struct.unpack_from("<I", data)[0]) or {
+        MO_MAGIC: ">"}.get(struct.unpack_from(">I", data)[0])
+    if order is None:
+        raise ValueError("not a .mo file")
+    _revision, n, orig, trans = struct.unpack_from(order + "4I", data, 4)
+    try:
+        origs = struct.unpack_from(f"{order}{2 * n}I", data, orig)
+        transs = struct.unpack_from(f"{order}{2 * n}I", data, trans)
+    except struct.error:
+        raise ValueError("a table lies outside the file") from None
+    header: dict[str, str] = {}
+    singular: dict[str, str] = {}
+    plural: dict[str, tuple[str, ...]] = {}
+    plural_ids: dict[str, str] = {}
+    for i in range(n):
+        klen, kat, vlen, vat = origs[2 * i], origs[2 * i + 1], transs[2 * i], transs[2 * i + 1]
+        if kat + klen > len(data) or vat + vlen > len(data):
+            raise ValueError("a message lies outside the file")
+        key, value = data[kat:kat + klen].decode(), data[vat:vat + vlen].decode()
+        if not key:
+            for line in value.splitlines():
+                name, sep, field = line.partition(":")
+                if sep:
+                    header[name.strip()] = field.strip()
+        elif "\0" in key:
+            msgid, msgid_plural = key.split("\0", 1)
+            plural[msgid] = tuple(value.split("\0"))
+            plural_ids[msgid] = msgid_plural
+        else:
+            singular[key] = value
+    return header, Messages(singular, plural, plural_ids)
+
+
+def messages(lang: str) -> Messages:
+    """The messages of ``lang``: from the compiled copy when it matches the ``.po`` files
+    as they are now, else parsed from them (and the copy rewritten, where it can be)."""
+    paths = catalog_paths(lang)
+    stamp = source_stamp(paths)
+    target = compiled_path(lang)
+    if target is not None:
+        try:
+            with open(target, "rb") as f:
+                header, got = read_mo(f.read())
+            if header.get(STAMP_FIELD) == stamp:
+                return got
+        except (OSError, ValueError):  # absent, unreadable or damaged: made again below
+            pass
+    parsed = Messages.of([e for path in paths for e in read_po(path)])
+    if target is not None:
+        _write_atomically(target, compile_mo(parsed, lang, stamp))
+    return parsed
+
+
+def _write_atomically(target: str, data: bytes) -> None:
+    """Write via a temp file and a rename, so a reader never sees half a file (runs in
+    parallel may all write it); a folder that cannot be written only costs the cache."""
+    tmp = f"{target}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
 
 
 def entries(lang: str) -> list[Entry]:

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,7 +135,7 @@ def run(script: Path, options: RunOptions) -> Observation:
     check_method(options.method)
     if options.cwd is not None and not Path(options.cwd).is_dir():
         raise UsageError(f"working folder {options.cwd} is not a directory")
-    run_id = uuid.uuid4().hex[:12]
+    run_id = os.urandom(6).hex()  # 12 random hex digits, as uuid4().hex[:12] gave
     own_cwd = options.cwd is None
     workdir: Path | None = None if own_cwd else Path(options.cwd).resolve()  # type: ignore[arg-type]
     tracedir: Path | None = None
@@ -166,16 +165,40 @@ _boot_compiled = False
 
 
 def _compile_boot() -> None:
-    """Byte-compile the tracer once, so no interpreter of a run recompiles it."""
+    """Byte-compile the tracer once, so no interpreter of a run recompiles it; when every
+    cached copy is already current (the usual case) compileall is not even imported."""
     global _boot_compiled
     if not _boot_compiled:
         _boot_compiled = True
+        if _boot_is_compiled():
+            return
         try:
             import compileall
 
             compileall.compile_dir(str(BOOT_DIR), quiet=2)
         except OSError:
             pass  # a read-only install: the interpreters compile it in memory
+
+
+def _boot_is_compiled() -> bool:
+    """True if each module of the tracer has the cached bytecode an import would accept:
+    this interpreter's magic number, and the source's mtime and size in the header
+    (what importlib checks for a timestamp-based .pyc)."""
+    from importlib.util import MAGIC_NUMBER, cache_from_source
+
+    try:
+        for source in BOOT_DIR.glob("*.py"):
+            st = source.stat()
+            with open(cache_from_source(str(source)), "rb") as f:
+                head = f.read(16)
+            if (len(head) < 16 or head[:4] != MAGIC_NUMBER
+                    or int.from_bytes(head[4:8], "little") != 0  # flags: 0 = by timestamp
+                    or int.from_bytes(head[8:12], "little") != int(st.st_mtime) & 0xFFFFFFFF
+                    or int.from_bytes(head[12:16], "little") != st.st_size & 0xFFFFFFFF):
+                return False
+    except (OSError, NotImplementedError):  # no cached copy; sys.implementation has no tag
+        return False
+    return True
 
 
 def _env(

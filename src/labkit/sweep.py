@@ -13,7 +13,6 @@ import json
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -99,7 +98,14 @@ def run_specs(
 
     together = [i for i, s in enumerate(specs) if s.concurrent]
     alone = [i for i, s in enumerate(specs) if not s.concurrent]
+    if len(together) == 1 or jobs <= 1:
+        # One at a time anyway: run them here, in order, as the runs that go alone are
+        # (a thread pool would change nothing but the start-up cost of importing it).
+        alone = together + alone
+        together = []
     if together:
+        from concurrent.futures import ThreadPoolExecutor
+
         pool = ThreadPoolExecutor(max_workers=max(1, jobs))
         try:
             for fut in [pool.submit(one, i) for i in together]:
