@@ -353,3 +353,20 @@ def test_argparse_usage_and_errors_follow_the_language():
     assert zh.returncode == en.returncode == 2
     assert "缺少以下参数" in zh.stderr and "the following arguments are required" in en.stderr
     assert "用法" in _labkit("run", "--help", LANG="zh_CN.UTF-8").stdout
+
+
+def test_the_top_level_help_is_all_in_the_chosen_language_and_fits_80():
+    zh = _labkit("--help", LANG="zh_CN.UTF-8", COLUMNS="80")
+    en = _labkit("--help", LANG="en_US.UTF-8", COLUMNS="80")
+    assert zh.returncode == en.returncode == 0
+    # Each command's and option's help line (an indented word, then its text) is Chinese:
+    # the grading commands and --version too, and the description is for users.
+    helped = [ln for ln in zh.stdout.splitlines() if re.match(r"\s+\S.*?\s{2,}\S", ln)]
+    assert len(helped) == 14, zh.stdout  # eleven commands, -h, --version, --lang
+    assert [ln for ln in helped if not re.search(r"[\u4e00-\u9fff]", ln)] == []
+    assert "main()" not in zh.stdout + en.stdout
+    assert "grade a student's file" in en.stdout and "show program's version" in en.stdout
+    for out in (zh.stdout, en.stdout):
+        from rich.cells import cell_len
+
+        assert max(cell_len(ln) for ln in out.splitlines()) <= 80, out

@@ -162,13 +162,17 @@ def build_parser(*commands: str) -> argparse.ArgumentParser:
     p = _Parser(prog="labkit", description=_(
         "Run Python multiprocessing experiments under every start method and check what "
         "a tutorial claims about them."))
-    p.add_argument("--version", action="version", version=f"labkit {__version__}")
+    # argparse before 3.13 does not pass this help through its _().
+    p.add_argument("--version", action="version", version=f"labkit {__version__}",
+                   help=_("show program's version number and exit"))
     _lang_option(p, None)
     # --lang also after the command word (`labkit report --lang zh`), without
     # overriding one given before it.
     common = _Parser(add_help=False)
     _lang_option(common, argparse.SUPPRESS)
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # A metavar, not the list of every command: that list is wider than 80 columns.
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                           metavar=_("COMMAND"))
 
     sub.add_parser("list", parents=[common], help=_("the labs: id, title, variants, claims"))
 
@@ -218,7 +222,7 @@ def build_parser(*commands: str) -> argparse.ArgumentParser:
         grade_cli.add_parsers(sub)
     else:
         for name, text in GRADE_HELP.items():  # as labkit.grade.cli says them
-            sub.add_parser(name, help=text, description=text)
+            sub.add_parser(name, help=_(text), description=_(text))
     return p
 
 
