@@ -370,3 +370,26 @@ def test_the_top_level_help_is_all_in_the_chosen_language_and_fits_80():
         from rich.cells import cell_len
 
         assert max(cell_len(ln) for ln in out.splitlines()) <= 80, out
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "03", "--timeout", "0"], ["run", "03", "--timeout", "nan"],
+    ["run", "03", "--repeat", "x"], ["run", "03", "--jobs", "0"],
+    ["run", "03", "--json", "{tmp}"], ["run", "03", "--out", "{file}"],
+    ["run", "03", "--json", "{file}/x.json"], ["check", "{tmp}/missing"],
+    ["check", "{file}"], ["report", "--grades", "{tmp}/missing"],
+    ["classroom", "init", "{file}"],
+], ids=lambda a: " ".join(a))
+def test_bad_input_is_said_in_chinese_under_a_chinese_locale(tmp_path, args):
+    not_json = tmp_path / "a.txt"
+    not_json.write_text("plain text\n", encoding="utf-8")
+    argv = [a.format(tmp=tmp_path, file=not_json) for a in args]
+    zh = _labkit(*argv, LANG="zh_CN.UTF-8")
+    en = _labkit(*argv, LANG="en_US.UTF-8")
+    assert zh.returncode == en.returncode == 2, zh.stderr
+    assert len(zh.stderr.splitlines()) == 1 and "Traceback" not in zh.stderr
+    # The kit's words are Chinese; only paths, options and the system's reasons stay.
+    assert re.search(r"[\u4e00-\u9fff]", zh.stderr), zh.stderr
+    words = re.sub(r"\S*/\S*|'[^']*'|--\w+|\([^)]*\)|（[^）]*）", "", zh.stderr)
+    assert not re.search(r"\b(is|not|must|cannot|give|such|be|from)\b", words), zh.stderr
+    assert not re.search(r"[\u4e00-\u9fff]", en.stderr), en.stderr

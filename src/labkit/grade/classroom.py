@@ -132,7 +132,7 @@ def main(args: argparse.Namespace) -> int:
     chosen = [exercises.load(i) for i in dict.fromkeys(ids)]
     target: Path = args.dir
     if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} is not a folder")
+        raise UsageError(_("{path} is not a folder").format(path=target))
     files = {WORKFLOW: workflow(chosen, args.kit, args.python), Path("README.md"): readme(chosen)}
     starters = {Path(x.file_name): x.starter for x in chosen}
     # the checks travel with the template: an installed kit grades from them

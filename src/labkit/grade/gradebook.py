@@ -28,7 +28,7 @@ class Entry:
 
 def _json_files(directory: Path) -> Iterable[Path]:
     if not directory.exists():
-        raise UsageError(f"no such file or folder: {directory}")
+        raise UsageError(_("no such file or folder: {path}").format(path=directory))
     if directory.is_file():
         yield directory
         return
