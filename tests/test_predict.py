@@ -117,13 +117,16 @@ def test_report_predictions_counts_the_class(tmp_path: Path) -> None:
     for name, answer in (("a", "always"), ("b", "never"), ("c", "never")):
         (tmp_path / f"{name}.json").write_text(json.dumps({
             "schema": predict.SCHEMA, "lab": "12", "student": name,
-            "questions": {"q": {"en": "Does it?"}},
+            "questions": {"q": {"en": "Does it?", "zh": "会吗？"}},
             "answers": {"q": {"spawn": answer}},
             "observed": {"q": {"spawn": "never"}},
         }), encoding="utf-8")
-    r = labkit("report", "--predictions", str(tmp_path))
+    r = labkit("report", "--predictions", str(tmp_path), "--lang", "en")
     assert r.returncode == 0, r.stderr
-    assert "| spawn | 1 | 0 | 2 | never | 2/3 |" in r.stdout
+    assert "| spawn | 1 | 0 | 2 | never | 2/3 |" in r.stdout and "Does it?" in r.stdout
+    zh = labkit("report", "--predictions", str(tmp_path), "--lang", "zh")
+    assert "| spawn | 1 | 0 | 2 | 从不 | 2/3 |" in zh.stdout and "会吗？" in zh.stdout
+    assert "# 全班的预测" in zh.stdout and "Predictions" not in zh.stdout
     empty = tmp_path / "empty"
     empty.mkdir()
     r = labkit("report", "--predictions", str(empty))

@@ -148,6 +148,10 @@ def main(args: argparse.Namespace) -> int:
     for rel, src in starters.items():
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, target / rel)
-    print(f"wrote {target / WORKFLOW}, {target / 'README.md'}, {len(chosen)} starter(s) and "
-          f"their checks ({exercises.TEMPLATE_DIR.as_posix()}) in {target}")
+    from labkit.grade.cli import fit
+
+    print(fit(_("wrote {workflow}, {readme}, {n} starter(s) and their checks ({checks}) in "
+                "{folder}").format(workflow=target / WORKFLOW, readme=target / "README.md",
+                                   n=len(chosen), checks=exercises.TEMPLATE_DIR.as_posix(),
+                                   folder=target)))
     return 0

@@ -47,6 +47,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     c = sub.add_parser("classroom", help=_("GitHub Classroom: write an assignment template"))
     csub = c.add_subparsers(dest="classroom_command", required=True, metavar="init")
     i = csub.add_parser("init", help=_("write .github/workflows/classroom.yml, README, starters"))
+    # --lang after the command words too, as every command takes it (labkit.cli reads it)
+    for parser in (c, i):
+        parser.add_argument("--lang", dest="grade_lang", choices=("zh", "en"),
+                            default=argparse.SUPPRESS, help=_("language of the messages"))
     i.add_argument("dir", type=Path, help=_("the template repository's folder"))
     i.add_argument("--exercises", nargs="+", help=_("exercise ids (default: all)"))
     i.add_argument("--kit", default="labkit",
