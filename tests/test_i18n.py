@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import re
 import shutil
@@ -393,3 +394,30 @@ def test_bad_input_is_said_in_chinese_under_a_chinese_locale(tmp_path, args):
     words = re.sub(r"\S*/\S*|'[^']*'|--\w+|\([^)]*\)|（[^）]*）", "", zh.stderr)
     assert not re.search(r"\b(is|not|must|cannot|give|such|be|from)\b", words), zh.stderr
     assert not re.search(r"[\u4e00-\u9fff]", en.stderr), en.stderr
+
+
+@pytest.mark.parametrize("command", [["run"], ["compare"], ["report"], ["images"], ["grade"]])
+def test_chinese_help_is_wrapped_by_columns_not_characters(command):
+    from rich.cells import cell_len
+
+    zh = _labkit(*command, "--help", LANG="zh_CN.UTF-8", COLUMNS="80")
+    assert zh.returncode == 0 and "用法" in zh.stdout
+    lines = zh.stdout.splitlines()
+    assert max(cell_len(x) for x in lines) <= 80, [x for x in lines if cell_len(x) > 80]
+    assert not [x for x in lines if x.strip().startswith(("，", "。", "：", "）"))]
+    narrow = _labkit(*command, "--help", LANG="zh_CN.UTF-8", COLUMNS="50").stdout
+    assert "".join(narrow.split()) == "".join(zh.stdout.split())  # the same words
+
+
+def test_help_wrapping_keeps_english_as_argparse_does():
+    from rich.cells import cell_len
+
+    from labkit.cli import _Formatter
+
+    f = _Formatter("labkit")
+    text = "run a lab id or any script; show and save Observations, as often as asked"
+    assert f._split_lines(text, 30) == argparse.HelpFormatter("labkit")._split_lines(text, 30)
+    zh = "同时运行的数量（脚本：1，像手动运行一样逐个运行；实验：4）"
+    lines = f._split_lines(zh, 20)
+    assert "".join(lines) == zh and len(lines) == 4
+    assert all(cell_len(x) <= 20 and not x.startswith(("：", "，", "）")) for x in lines)

@@ -32,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
     from labkit.observation import Observation
 
@@ -142,7 +142,45 @@ ARGPARSE_WORDS = (
 argparse._ = _  # type: ignore[attr-defined]
 
 
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse wraps by characters; a Chinese character takes two columns, so Chinese
+    help is wrapped by columns here (between words, or between two Chinese characters)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if _cells(text) == len(text):
+            return super()._split_lines(text, width)
+        import re
+
+        lines = [""]
+        for token in re.findall(r"\s+|[\u2e80-\uffff]|[^\s\u2e80-\uffff]+", text.strip()):
+            if token.isspace():
+                token = " "
+            if lines[-1] and _cells(lines[-1] + token) > width:
+                # closing punctuation never starts a line: it takes the character before
+                carry = lines[-1][-1] if token in "，。：；、）」！？" else ""
+                lines[-1] = lines[-1][: len(lines[-1]) - len(carry)]
+                lines.append(carry)
+            if not (token == " " and not lines[-1]):
+                lines[-1] += token
+        return [line.rstrip() for line in lines]
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if _cells(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + x for x in self._split_lines(text, width - len(indent)))
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise UsageError(_("{message} (see `{command} --help`)").format(
             message=message, command=self.prog))
