@@ -396,7 +396,8 @@ def test_bad_input_is_said_in_chinese_under_a_chinese_locale(tmp_path, args):
     assert not re.search(r"[\u4e00-\u9fff]", en.stderr), en.stderr
 
 
-@pytest.mark.parametrize("command", [["run"], ["compare"], ["report"], ["images"], ["grade"]])
+@pytest.mark.parametrize("command", [["run"], ["compare"], ["report"], ["images"], ["grade"],
+                                     ["bench"], ["soak"]])
 def test_chinese_help_is_wrapped_by_columns_not_characters(command):
     from rich.cells import cell_len
 
@@ -405,6 +406,9 @@ def test_chinese_help_is_wrapped_by_columns_not_characters(command):
     lines = zh.stdout.splitlines()
     assert max(cell_len(x) for x in lines) <= 80, [x for x in lines if cell_len(x) > 80]
     assert not [x for x in lines if x.strip().startswith(("，", "。", "：", "）"))]
+    # every option's help is said in Chinese (argparse's own words and the kit's)
+    helped = [x for x in lines if re.match(r"\s+-\S.*?\s{2,}\S", x)]
+    assert [x for x in helped if not re.search(r"[\u4e00-\u9fff]", x)] == []
     narrow = _labkit(*command, "--help", LANG="zh_CN.UTF-8", COLUMNS="50").stdout
     assert "".join(narrow.split()) == "".join(zh.stdout.split())  # the same words
 
