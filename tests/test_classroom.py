@@ -128,6 +128,8 @@ def test_init_refuses_to_overwrite_and_unknown_exercises(template: Path) -> None
     r = labkit("classroom", "init", str(template))
     assert r.returncode == 2 and "exists" in r.stderr
     assert labkit("classroom", "init", str(template), "--force").returncode == 0
+    zh = labkit("classroom", "init", str(template), "--force", "--lang", "zh")
+    assert zh.returncode == 0 and "已写入" in zh.stdout and "wrote" not in zh.stdout
     r = labkit("classroom", "init", str(template / "x"), "--exercises", "nope")
     assert r.returncode == 2 and "unknown exercise" in r.stderr
 
@@ -160,6 +162,10 @@ def test_report_grades_merges_a_class_into_csv_and_html(tmp_path: Path) -> None:
     assert by["bob"]["globals"] == "" and by["bob"]["total"] == "14"
     page = out_html.read_text(encoding="utf-8")
     assert "<table>" in page and "alice" in page and "class=full" in page
+    zh = labkit("report", "--grades", str(grades), "--csv", str(out_csv), "--html",
+                str(out_html), "--lang", "zh")
+    assert zh.returncode == 0 and "名学生" in zh.stdout and "wrote" not in zh.stdout
+    assert "labkit 成绩册" in out_html.read_text(encoding="utf-8")
 
 
 def test_report_grades_without_grades_is_bad_input(tmp_path: Path) -> None:

@@ -143,11 +143,34 @@ def test_grade_command_writes_json_and_junit_and_exits_1_below_full(tmp_path: Pa
     failed = [c for c in data["checks"] if c["status"] != "pass"]
     spawn = next(c for c in failed if c["method"] == "spawn" and c["check"] == "children_ok")
     assert "exit code 1" in spawn["evidence"] and "Process-1" in spawn["evidence"]
+    # the exception's message, read from the lines below "RuntimeError:", not left out
+    assert "RuntimeError: An attempt has been made" in spawn["evidence"]
     assert any(c["method"] == "static" for c in failed)
     assert "Score:" in r.stdout and "Hint:" in r.stdout and "[spawn" in r.stdout
     suite = ET.parse(junit).getroot()
     assert suite.tag == "testsuite" and int(suite.get("failures", "0")) == len(failed)
     assert int(suite.get("tests", "0")) == len(data["checks"])
+
+
+def test_feedback_lines_wrap_at_the_width_with_their_words_kept() -> None:
+    from rich.cells import cell_len
+
+    from labkit.grade.cli import fit
+
+    text = ("✗ [spawn, Linux/py3.11] no process fails with the 'bootstrapping phase' error: "
+            "RuntimeError: bootstrapping phase\n"
+            "    evidence: Process-1 (pid 11430) exit code 1: RuntimeError: An attempt has "
+            "been made to start a new process before the current process has finished\n"
+            "✗ [spawn, Linux/py3.11] 输出正确：'child running' 1次, 'main done, child "
+            "exitcode 0' 1次: 'child running' 0 次（应为 1 次）\n"
+            "Score: 18/29")
+    lines = fit(text, 80).splitlines()
+    assert max(cell_len(x) for x in lines) <= 80 and len(lines) > len(text.splitlines())
+    assert lines[-1] == "Score: 18/29"  # a line that fits is left as it is
+    # a continuation is indented past its line: the evidence's by 8, a check's by 4
+    assert lines[1].startswith("    RuntimeError") and lines[3].startswith("        ")
+    assert " ".join(x.strip() for x in lines).split() == text.split()
+    assert fit(text, 400) == text
 
 
 @needs_all_methods

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import re
 import shutil
@@ -353,3 +354,74 @@ def test_argparse_usage_and_errors_follow_the_language():
     assert zh.returncode == en.returncode == 2
     assert "缺少以下参数" in zh.stderr and "the following arguments are required" in en.stderr
     assert "用法" in _labkit("run", "--help", LANG="zh_CN.UTF-8").stdout
+
+
+def test_the_top_level_help_is_all_in_the_chosen_language_and_fits_80():
+    zh = _labkit("--help", LANG="zh_CN.UTF-8", COLUMNS="80")
+    en = _labkit("--help", LANG="en_US.UTF-8", COLUMNS="80")
+    assert zh.returncode == en.returncode == 0
+    # Each command's and option's help line (an indented word, then its text) is Chinese:
+    # the grading commands and --version too, and the description is for users.
+    helped = [ln for ln in zh.stdout.splitlines() if re.match(r"\s+\S.*?\s{2,}\S", ln)]
+    assert len(helped) == 14, zh.stdout  # eleven commands, -h, --version, --lang
+    assert [ln for ln in helped if not re.search(r"[\u4e00-\u9fff]", ln)] == []
+    assert "main()" not in zh.stdout + en.stdout
+    assert "grade a student's file" in en.stdout and "show program's version" in en.stdout
+    for out in (zh.stdout, en.stdout):
+        from rich.cells import cell_len
+
+        assert max(cell_len(ln) for ln in out.splitlines()) <= 80, out
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "03", "--timeout", "0"], ["run", "03", "--timeout", "nan"],
+    ["run", "03", "--repeat", "x"], ["run", "03", "--jobs", "0"],
+    ["run", "03", "--json", "{tmp}"], ["run", "03", "--out", "{file}"],
+    ["run", "03", "--json", "{file}/x.json"], ["check", "{tmp}/missing"],
+    ["check", "{file}"], ["report", "--grades", "{tmp}/missing"],
+    ["classroom", "init", "{file}"],
+], ids=lambda a: " ".join(a))
+def test_bad_input_is_said_in_chinese_under_a_chinese_locale(tmp_path, args):
+    not_json = tmp_path / "a.txt"
+    not_json.write_text("plain text\n", encoding="utf-8")
+    argv = [a.format(tmp=tmp_path, file=not_json) for a in args]
+    zh = _labkit(*argv, LANG="zh_CN.UTF-8")
+    en = _labkit(*argv, LANG="en_US.UTF-8")
+    assert zh.returncode == en.returncode == 2, zh.stderr
+    assert len(zh.stderr.splitlines()) == 1 and "Traceback" not in zh.stderr
+    # The kit's words are Chinese; only paths, options and the system's reasons stay.
+    assert re.search(r"[\u4e00-\u9fff]", zh.stderr), zh.stderr
+    words = re.sub(r"\S*/\S*|'[^']*'|--\w+|\([^)]*\)|（[^）]*）", "", zh.stderr)
+    assert not re.search(r"\b(is|not|must|cannot|give|such|be|from)\b", words), zh.stderr
+    assert not re.search(r"[\u4e00-\u9fff]", en.stderr), en.stderr
+
+
+@pytest.mark.parametrize("command", [["run"], ["compare"], ["report"], ["images"], ["grade"],
+                                     ["bench"], ["soak"]])
+def test_chinese_help_is_wrapped_by_columns_not_characters(command):
+    from rich.cells import cell_len
+
+    zh = _labkit(*command, "--help", LANG="zh_CN.UTF-8", COLUMNS="80")
+    assert zh.returncode == 0 and "用法" in zh.stdout
+    lines = zh.stdout.splitlines()
+    assert max(cell_len(x) for x in lines) <= 80, [x for x in lines if cell_len(x) > 80]
+    assert not [x for x in lines if x.strip().startswith(("，", "。", "：", "）"))]
+    # every option's help is said in Chinese (argparse's own words and the kit's)
+    helped = [x for x in lines if re.match(r"\s+-\S.*?\s{2,}\S", x)]
+    assert [x for x in helped if not re.search(r"[\u4e00-\u9fff]", x)] == []
+    narrow = _labkit(*command, "--help", LANG="zh_CN.UTF-8", COLUMNS="50").stdout
+    assert "".join(narrow.split()) == "".join(zh.stdout.split())  # the same words
+
+
+def test_help_wrapping_keeps_english_as_argparse_does():
+    from rich.cells import cell_len
+
+    from labkit.cli import _Formatter
+
+    f = _Formatter("labkit")
+    text = "run a lab id or any script; show and save Observations, as often as asked"
+    assert f._split_lines(text, 30) == argparse.HelpFormatter("labkit")._split_lines(text, 30)
+    zh = "同时运行的数量（脚本：1，像手动运行一样逐个运行；实验：4）"
+    lines = f._split_lines(zh, 20)
+    assert "".join(lines) == zh and len(lines) == 4
+    assert all(cell_len(x) <= 20 and not x.startswith(("：", "，", "）")) for x in lines)

@@ -117,13 +117,16 @@ def test_report_predictions_counts_the_class(tmp_path: Path) -> None:
     for name, answer in (("a", "always"), ("b", "never"), ("c", "never")):
         (tmp_path / f"{name}.json").write_text(json.dumps({
             "schema": predict.SCHEMA, "lab": "12", "student": name,
-            "questions": {"q": {"en": "Does it?"}},
+            "questions": {"q": {"en": "Does it?", "zh": "会吗？"}},
             "answers": {"q": {"spawn": answer}},
             "observed": {"q": {"spawn": "never"}},
         }), encoding="utf-8")
-    r = labkit("report", "--predictions", str(tmp_path))
+    r = labkit("report", "--predictions", str(tmp_path), "--lang", "en")
     assert r.returncode == 0, r.stderr
-    assert "| spawn | 1 | 0 | 2 | never | 2/3 |" in r.stdout
+    assert "| spawn | 1 | 0 | 2 | never | 2/3 |" in r.stdout and "Does it?" in r.stdout
+    zh = labkit("report", "--predictions", str(tmp_path), "--lang", "zh")
+    assert "| spawn | 1 | 0 | 2 | 从不 | 2/3 |" in zh.stdout and "会吗？" in zh.stdout
+    assert "# 全班的预测" in zh.stdout and "Predictions" not in zh.stdout
     empty = tmp_path / "empty"
     empty.mkdir()
     r = labkit("report", "--predictions", str(empty))
@@ -135,3 +138,40 @@ def test_the_help_names_every_lab_with_questions() -> None:
     assert r.returncode == 0
     for lab_id in LABS_WITH_QUESTIONS:
         assert lab_id in r.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_comparison_fits_80_columns_in_either_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        lang: str) -> None:
+    from rich.cells import cell_len
+
+    from labkit.report import load
+
+    saved = load([Path(__file__).parent / "data" / "observations-linux-py3.11.zip"])
+    runs = [o for o in saved.observations if o.lab == "12"]
+    monkeypatch.setattr(predict, "run_lab", lambda lab, questions, methods: runs)
+    monkeypatch.setenv("COLUMNS", "80")
+    args = argparse.Namespace(lab="12", answers='{"child_sees_main_value": "always"}',
+                              student="ann", out=tmp_path, list=False, grade_lang=lang)
+    assert predict.main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(cell_len(x) for x in lines) <= 80, lines
+    text = "\n".join(lines)
+    assert ("(1 次运行)" in text and "run)" not in text) if lang == "zh" else "(1 run)" in text
+
+
+@pytest.mark.parametrize("answers", ["x", "[1]", '{"zz": 1}', '{"child_sees_main_value": "?"}'])
+def test_wrong_answers_are_said_in_chinese_under_zh(answers: str) -> None:
+    import re
+
+    from labkit import i18n
+
+    _, questions = predict.load("12")
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(UsageError) as said:
+            predict.parse_answers(answers, questions, ("fork", "spawn"))
+    finally:
+        i18n.set_language("en")
+    assert re.search(r"[\u4e00-\u9fff]", str(said.value)), str(said.value)

@@ -417,6 +417,24 @@ def test_main_writes_markdown_and_html(tmp_path: Path, capsys) -> None:  # type:
     assert "237 Observations, 2 environments" in out
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_summary_line_fits_80_columns(tmp_path: Path, capsys, monkeypatch, lang) -> None:  # type: ignore[no-untyped-def]
+    from rich.cells import cell_len
+
+    from labkit import i18n
+
+    monkeypatch.setenv("COLUMNS", "80")
+    i18n.set_language(lang)
+    try:
+        assert main([str(NATIVE), "--html", str(tmp_path / "r.html")]) == 0
+    finally:
+        i18n.set_language("en")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and max(cell_len(x) for x in lines) <= 80, lines
+    said = "".join(lines) if lang == "zh" else " ".join(lines)
+    assert ("不适用" if lang == "zh" else "not applicable") in said and "r.html" in said
+
+
 def test_main_accepts_the_cli_namespace(tmp_path: Path) -> None:
     import argparse
 

@@ -251,6 +251,26 @@ def test_plain_stderr_is_no_failure_and_compare_shows_the_exception_not_code():
     assert show._last_error(echoed).startswith("RuntimeError: An attempt")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_failed_child_among_helpers_fits_80_with_its_exception_whole(lang):
+    # Five-digit pids, full times, a helper row and a child that died of RuntimeError
+    # (lab 10 under spawn): the roles' column must not hold width the language does not
+    # need, or the last column is cut at 80.
+    i18n.set_language(lang)
+    o = _obs(TRACE)
+    main = dataclasses.replace(o.processes[0], pid=30677, ppid=30605, started_t=0.065,
+                               ended_t=0.794, ended_by="run_end")
+    child = dataclasses.replace(o.processes[1], pid=30693, ppid=None, parent_pid=30677,
+                                ended_t=0.726, ended_by="died")
+    helpers = (ProcessRecord(30691, 30677, "", "resource_tracker", started_t=0.327),
+               ProcessRecord(30693, 30677, "", "interpreter", started_t=0.354))
+    lines = render(show.process_view(dataclasses.replace(
+        o, processes=(main, child, *helpers), output=tuple(
+            dataclasses.replace(x, pid=30693) for x in o.output))), 80)
+    assert_fits(lines, 80)
+    assert "1 RuntimeError" in "\n".join(lines)
+
+
 def test_a_killed_child_says_how_it_ended():
     o = _obs([], exitcode=-15)
     text = "\n".join(render(show.process_view(o), 80))

@@ -781,20 +781,23 @@ def print_table(results: dict[str, Any]) -> None:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """``labkit bench`` (alias ``python -m labkit.bench``, ``nox -s bench``)."""
+    from labkit.i18n import _
+
     p.add_argument("--out", type=Path, default=Path("results/bench.json"))
-    p.add_argument("--rounds", type=int, default=9, help="probe runs per method and side")
-    p.add_argument("--starts", type=int, default=20, help="starts per probe run")
-    p.add_argument("--kit-rounds", type=int, default=5, help="runs per lab, method and side")
-    p.add_argument("--kit-labs", default="03,12", help="labs for kit_overhead_ratio")
-    p.add_argument("--container-python", default=None, help="kit image (default: native minor)")
+    p.add_argument("--rounds", type=int, default=9, help=_("probe runs per method and side"))
+    p.add_argument("--starts", type=int, default=20, help=_("starts per probe run"))
+    p.add_argument("--kit-rounds", type=int, default=5, help=_("runs per lab, method and side"))
+    p.add_argument("--kit-labs", default="03,12", help=_("labs for kit_overhead_ratio"))
+    p.add_argument("--container-python", default=None, help=_("kit image (default: native minor)"))
     p.add_argument("--container-rounds", type=int, default=4)
-    p.add_argument("--suite-jobs", default="4,8,1", help="jobs values for the suite wall time")
+    p.add_argument("--suite-jobs", default="4,8,1", help=_("jobs values for the suite wall time"))
     p.add_argument("--suite-repeats", type=int, default=1)
-    p.add_argument("--suite-labs", default="", help="comma list of lab ids (default: all)")
+    p.add_argument("--suite-labs", default="", help=_("comma list of lab ids (default: all)"))
     p.add_argument("--skip", default="",
-                   help="comma list of: latency,startup,kit,cli,container,suite,grade")
-    p.add_argument("--only", default="", help="comma list of the parts to run (the rest skipped)")
-    p.add_argument("--quick", action="store_true", help="few repeats, suite at jobs=4 only")
+                   help=_("comma list of: latency,startup,kit,cli,container,suite,grade"))
+    p.add_argument("--only", default="",
+                   help=_("comma list of the parts to run (the rest skipped)"))
+    p.add_argument("--quick", action="store_true", help=_("few repeats, suite at jobs=4 only"))
 
 
 PARTS = ("latency", "startup", "kit", "cli", "container", "suite", "grade")

@@ -32,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
     from labkit.observation import Observation
 
@@ -142,7 +142,45 @@ ARGPARSE_WORDS = (
 argparse._ = _  # type: ignore[attr-defined]
 
 
+def _cells(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse wraps by characters; a Chinese character takes two columns, so Chinese
+    help is wrapped by columns here (between words, or between two Chinese characters)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if _cells(text) == len(text):
+            return super()._split_lines(text, width)
+        import re
+
+        lines = [""]
+        for token in re.findall(r"\s+|[\u2e80-\uffff]|[^\s\u2e80-\uffff]+", text.strip()):
+            if token.isspace():
+                token = " "
+            if lines[-1] and _cells(lines[-1] + token) > width:
+                # closing punctuation never starts a line: it takes the character before
+                carry = lines[-1][-1] if token in "，。：；、）」！？" else ""
+                lines[-1] = lines[-1][: len(lines[-1]) - len(carry)]
+                lines.append(carry)
+            if not (token == " " and not lines[-1]):
+                lines[-1] += token
+        return [line.rstrip() for line in lines]
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if _cells(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + x for x in self._split_lines(text, width - len(indent)))
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise UsageError(_("{message} (see `{command} --help`)").format(
             message=message, command=self.prog))
@@ -162,13 +200,17 @@ def build_parser(*commands: str) -> argparse.ArgumentParser:
     p = _Parser(prog="labkit", description=_(
         "Run Python multiprocessing experiments under every start method and check what "
         "a tutorial claims about them."))
-    p.add_argument("--version", action="version", version=f"labkit {__version__}")
+    # argparse before 3.13 does not pass this help through its _().
+    p.add_argument("--version", action="version", version=f"labkit {__version__}",
+                   help=_("show program's version number and exit"))
     _lang_option(p, None)
     # --lang also after the command word (`labkit report --lang zh`), without
     # overriding one given before it.
     common = _Parser(add_help=False)
     _lang_option(common, argparse.SUPPRESS)
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    # A metavar, not the list of every command: that list is wider than 80 columns.
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                           metavar=_("COMMAND"))
 
     sub.add_parser("list", parents=[common], help=_("the labs: id, title, variants, claims"))
 
@@ -218,7 +260,7 @@ def build_parser(*commands: str) -> argparse.ArgumentParser:
         grade_cli.add_parsers(sub)
     else:
         for name, text in GRADE_HELP.items():  # as labkit.grade.cli says them
-            sub.add_parser(name, help=text, description=text)
+            sub.add_parser(name, help=_(text), description=_(text))
     return p
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from labkit.errors import EnvironmentUnavailable, UsageError
+from labkit.i18n import _
 from labkit.observation import SCHEMA, Observation
 
 MAX_FILE_BYTES = 128 * 1024 * 1024  # one file or zip member; a 50 MB output line fits
@@ -35,51 +36,55 @@ SCHEMA_FILE = "observation-1.json"
 
 
 def msg_no_paths() -> str:
-    return "no path given: name folders, Observation files or artifact zips"
+    return _("no path given: name folders, Observation files or artifact zips")
 
 
 def msg_missing(path: object) -> str:
-    return f"no such file or folder: {path}"
+    return _("no such file or folder: {path}").format(path=path)
 
 
 def msg_not_regular(path: object) -> str:
-    return f"cannot read {path}: not a regular file"
+    return _("cannot read {path}: not a regular file").format(path=path)
 
 
 def msg_unreadable(where: str, why: str) -> str:
-    return f"cannot read {where}: {why}"
+    return _("cannot read {path}: {why}").format(path=where, why=why)
 
 
 def msg_too_big(where: str, limit: int) -> str:
-    return f"cannot read {where}: larger than {limit // (1024 * 1024)} MiB"
+    return _("cannot read {path}: larger than {mib} MiB").format(
+        path=where, mib=limit // (1024 * 1024))
 
 
 def msg_total_too_big(limit: int) -> str:
-    return f"the inputs hold more than {limit // (1024 * 1024)} MiB of JSON: name fewer paths"
+    return _("the inputs hold more than {mib} MiB of JSON: name fewer paths").format(
+        mib=limit // (1024 * 1024))
 
 
 def msg_not_json(where: str, why: str) -> str:
-    return f"cannot read {where}: not valid JSON ({why})"
+    return _("cannot read {path}: not valid JSON ({why})").format(path=where, why=why)
 
 
 def msg_too_deep(where: str) -> str:
-    return f"cannot read {where}: JSON nested deeper than {MAX_DEPTH} levels"
+    return _("cannot read {path}: JSON nested deeper than {depth} levels").format(
+        path=where, depth=MAX_DEPTH)
 
 
 def msg_not_observation(where: str) -> str:
-    return f"{where} is not a {SCHEMA} record"
+    return _("{path} is not a {schema} record").format(path=where, schema=SCHEMA)
 
 
 def msg_invalid(where: str, field_path: str, why: str) -> str:
-    return f"{where}: field {field_path} {why}"
+    return _("{path}: field {field} {why}").format(path=where, field=field_path, why=why)
 
 
 def msg_none_found(where: str) -> str:
-    return f"no Observations ({SCHEMA}) found in {where}"
+    return _("no Observations ({schema}) found in {path}").format(schema=SCHEMA, path=where)
 
 
 def msg_no_validator() -> str:
-    return "the jsonschema package is missing: `pip install 'jsonschema>=4.10'`"
+    return _("the jsonschema package is missing: {command}").format(
+        command="`pip install 'jsonschema>=4.10'`")
 
 
 # -- what a load returns --------------------------------------------------------------
@@ -177,7 +182,7 @@ def nesting_exceeds(raw: bytes, limit: int = MAX_DEPTH) -> bool:
     """
     skeleton = _ESCAPE.sub(b"", raw).translate(None, _NOT_STRUCTURE)
     brackets = _STRING.sub(b"", skeleton).translate(None, b'"')
-    for _ in range(limit):
+    for _level in range(limit):
         if not brackets:
             return False
         shorter = _INNERMOST.sub(b"", brackets)  # both kinds in one pass: one level
@@ -197,7 +202,8 @@ def parse(raw: bytes, where: str) -> Any:
     try:
         return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
     except UnicodeDecodeError as e:
-        raise UsageError(msg_not_json(where, f"not UTF-8 at byte {e.start}")) from None
+        why = _("not UTF-8 at byte {n}").format(n=e.start)
+        raise UsageError(msg_not_json(where, why)) from None
     except RecursionError:
         raise UsageError(msg_too_deep(where)) from None
     except ValueError as e:  # JSONDecodeError included

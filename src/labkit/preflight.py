@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from labkit.errors import UsageError
+from labkit.i18n import _
 
 MAX_TIMEOUT = 24 * 3600.0  # a day: longer is a typo, and threading rejects 1e20
 MAX_REPEAT = 1000
@@ -25,43 +26,47 @@ MAX_JOBS = 256
 
 
 def msg_not_number(text: str) -> str:
-    return f"{text!r} is not a number"
+    return _("{text} is not a number").format(text=repr(text))
 
 
 def msg_not_finite(text: str) -> str:
-    return f"{text!r} is not a finite number of seconds"
+    return _("{text} is not a finite number of seconds").format(text=repr(text))
 
 
 def msg_seconds_range(text: str) -> str:
-    return f"{text!r} must be more than 0 and at most {MAX_TIMEOUT:.0f} seconds (a day)"
+    return _("{text} must be more than 0 and at most {most} seconds (a day)").format(
+        text=repr(text), most=f"{MAX_TIMEOUT:.0f}")
 
 
 def msg_not_integer(text: str) -> str:
-    return f"{text!r} is not a whole number"
+    return _("{text} is not a whole number").format(text=repr(text))
 
 
 def msg_count_range(text: str, low: int, high: int) -> str:
-    return f"{text!r} must be from {low} to {high}"
+    return _("{text} must be from {low} to {high}").format(text=repr(text), low=low, high=high)
 
 
 def msg_is_folder(option: str, path: object) -> str:
-    return f"{option} {path}: is a folder, give a file name"
+    return _("{option} {path}: is a folder, give a file name").format(option=option, path=path)
 
 
 def msg_is_file(option: str, path: object) -> str:
-    return f"{option} {path}: is a file, give a folder"
+    return _("{option} {path}: is a file, give a folder").format(option=option, path=path)
 
 
 def msg_under_file(option: str, path: object, blocker: object) -> str:
-    return f"{option} {path}: {blocker} is a file, not a folder"
+    return _("{option} {path}: {blocker} is a file, not a folder").format(
+        option=option, path=path, blocker=blocker)
 
 
 def msg_cannot_write(option: str, path: object, why: str) -> str:
-    return f"{option} {path}: cannot write there ({why})"
+    return _("{option} {path}: cannot write there ({why})").format(
+        option=option, path=path, why=why)
 
 
 def msg_same_output(first: str, second: str, path: object) -> str:
-    return f"{first} and {second} name the same file: {path}"
+    return _("{first} and {second} name the same file: {path}").format(
+        first=first, second=second, path=path)
 
 
 # -- numbers (argparse types: a bad value is a usage error at parse time) ------------
@@ -169,7 +174,7 @@ def output_file(path: Path, option: str) -> None:
         elif mode:
             why = _probe_special(path)
         else:
-            why = "a dangling link"
+            why = _("a dangling link")
     if why:
         raise UsageError(msg_cannot_write(option, path, why))
 
@@ -181,7 +186,7 @@ def output_folder(path: Path, option: str) -> None:
         if existing == path:
             raise UsageError(msg_is_file(option, path))
         raise UsageError(msg_under_file(option, path, existing))
-    why = _probe_folder(existing) if existing.exists() else "a dangling link"
+    why = _probe_folder(existing) if existing.exists() else _("a dangling link")
     if why:
         raise UsageError(msg_cannot_write(option, path, why))
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -275,8 +276,10 @@ def process_view(o: Observation, full: bool = False) -> RenderableType:
                   title_style="bold", padding=(0, 1), show_edge=False)
     table.add_column(_("pid"), justify="right", no_wrap=True)
     table.add_column(_("ppid"), justify="right", no_wrap=True)
-    # Roles never wrap (rich shrinks only wrapping columns); a long child name folds.
-    table.add_column(_("who"), overflow="fold", min_width=16)
+    # Roles never wrap (rich shrinks only wrapping columns); a long child name folds. The
+    # floor is the widest role shown in this language: a wider one cuts the last column.
+    roles = [cell_len(_who(p)) for p in o.processes if p.role != "child"]
+    table.add_column(_("who"), overflow="fold", min_width=max(roles, default=None))
     if with_method:
         table.add_column(_("method"), no_wrap=True)
     table.add_column(_("alive (s)"), no_wrap=True)

@@ -97,10 +97,12 @@ def _summary(verdicts: Sequence[Any]) -> dict[str, dict[str, str]]:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """``labkit soak`` (alias ``python -m labkit.soak``, ``nox -s soak``)."""
-    p.add_argument("n", type=int, nargs="?", default=20, help="sweeps (default 20)")
-    p.add_argument("--jobs", type=int, default=4, help="concurrent runs, as nox -s labs")
-    p.add_argument("--no-load", action="store_true", help="without the busy loop")
-    p.add_argument("--labs", default="", help="comma list of lab ids (default: all)")
+    from labkit.i18n import _
+
+    p.add_argument("n", type=int, nargs="?", default=20, help=_("sweeps (default 20)"))
+    p.add_argument("--jobs", type=int, default=4, help=_("concurrent runs, as nox -s labs"))
+    p.add_argument("--no-load", action="store_true", help=_("without the busy loop"))
+    p.add_argument("--labs", default="", help=_("comma list of lab ids (default: all)"))
     p.add_argument("--out", type=Path, default=Path("results/soak.json"))
 
 

@@ -120,7 +120,7 @@ TEXTS: dict[str, dict[str, dict]] = {
                       "script, before it reaches foo().",
             },
             "forkserver": {
-                "zh": "由 fork server 复制的守护进程也可能在退出处理函数之前运行：竞争。",
+                "zh": "由 fork 服务器复制的守护进程也可能在退出处理函数之前运行：竞争。",
                 "en": "A daemon forked by the server can also run before the exit handler: "
                       "a race.",
             },
@@ -372,7 +372,7 @@ TUTORIAL: dict[str, TutorialCheck] = {
         C, "join() 前 is_alive() 为 True，之后为 False。",
         "is_alive() is True before join() and False after."),
     "seed.isolation.ppid": _check(
-        P, "fork 和 spawn 下子进程打印的 ppid 是主进程；forkserver 下是 fork server 的 pid。",
+        P, "fork 和 spawn 下子进程打印的 ppid 是主进程；forkserver 下是 fork 服务器的 pid。",
         "Under fork and spawn the child's printed ppid is main's pid; under forkserver it is "
         "the fork server's."),
     "seed.join.concurrent": _check(

@@ -80,7 +80,15 @@ _EXCEPTION = re.compile(r"^\s*[\w.]*(Error|Exception|Exit|Interrupt)\b.*")
 
 
 def last_error(o: Observation, pid: int | None = None) -> str:
-    """The last exception line a process wrote (else its last stderr line), and who."""
+    """The last exception a process wrote, with its message (else its last stderr line),
+    and who."""
+    # A traceback read whole: "RuntimeError:" alone is not the message when the
+    # message is on the lines below it (the bootstrapping error).
+    from labkit.failures import failures
+
+    folded = [f for f in failures(o) if pid is None or f.pid == pid]
+    if folded:
+        return f"{folded[-1].short()} [{who(o, folded[-1].pid)}]"
     err = [x for x in o.lines("stderr") if x.text.strip() and (pid is None or x.pid == pid)]
     exc = [x for x in err if _EXCEPTION.match(x.text)]
     pick = (exc or err)[-1] if err else None

@@ -132,7 +132,7 @@ def main(args: argparse.Namespace) -> int:
     chosen = [exercises.load(i) for i in dict.fromkeys(ids)]
     target: Path = args.dir
     if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} is not a folder")
+        raise UsageError(_("{path} is not a folder").format(path=target))
     files = {WORKFLOW: workflow(chosen, args.kit, args.python), Path("README.md"): readme(chosen)}
     starters = {Path(x.file_name): x.starter for x in chosen}
     # the checks travel with the template: an installed kit grades from them
@@ -148,6 +148,10 @@ def main(args: argparse.Namespace) -> int:
     for rel, src in starters.items():
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, target / rel)
-    print(f"wrote {target / WORKFLOW}, {target / 'README.md'}, {len(chosen)} starter(s) and "
-          f"their checks ({exercises.TEMPLATE_DIR.as_posix()}) in {target}")
+    from labkit.grade.cli import fit
+
+    print(fit(_("wrote {workflow}, {readme}, {n} starter(s) and their checks ({checks}) in "
+                "{folder}").format(workflow=target / WORKFLOW, readme=target / "README.md",
+                                   n=len(chosen), checks=exercises.TEMPLATE_DIR.as_posix(),
+                                   folder=target)))
     return 0

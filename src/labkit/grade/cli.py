@@ -47,6 +47,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     c = sub.add_parser("classroom", help=_("GitHub Classroom: write an assignment template"))
     csub = c.add_subparsers(dest="classroom_command", required=True, metavar="init")
     i = csub.add_parser("init", help=_("write .github/workflows/classroom.yml, README, starters"))
+    # --lang after the command words too, as every command takes it (labkit.cli reads it)
+    for parser in (c, i):
+        parser.add_argument("--lang", dest="grade_lang", choices=("zh", "en"),
+                            default=argparse.SUPPRESS, help=_("language of the messages"))
     i.add_argument("dir", type=Path, help=_("the template repository's folder"))
     i.add_argument("--exercises", nargs="+", help=_("exercise ids (default: all)"))
     i.add_argument("--kit", default="labkit",
@@ -86,13 +90,13 @@ def cmd_grade(args: argparse.Namespace) -> int:
     grading.check_file(args.file)
     say = ("评分中：{f} 在每种启动方法和默认方式下运行（每次最多 {t:.0f} 秒）…" if lang == "zh"
            else "grading: {f} under every start method and the default (at most {t:.0f} s each)…")
-    print(say.format(f=args.file, t=exercise.timeout), file=sys.stderr, flush=True)
+    print(fit(say.format(f=args.file, t=exercise.timeout)), file=sys.stderr, flush=True)
     g = grading.grade(exercise, args.file, container=args.container, student=args.student)
     if args.json:
         grading.write_json(g, args.json)
     if args.junit:
         grading.write_junit(g, args.junit)
-    print(feedback(g, lang))
+    print(fit(feedback(g, lang)))
     if not g.full_marks:
         raise ClaimFailed(f"{args.exercise}: {g.points}/{g.max_points} "
                           f"({_LABELS[lang]['below']})")
@@ -107,6 +111,29 @@ def _check_outputs(*named: tuple[str, Path | None]) -> None:
         if path is not None:
             preflight.output_file(path, option)
     preflight.distinct_outputs(*named)
+
+
+def fit(text: str, width: int | None = None) -> str:
+    """``text`` with each line wider than the terminal (else COLUMNS, else 80) wrapped
+    between words, its continuation indented four past the line's own indent."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from labkit.console import console
+
+    con = console()
+    width = width or con.width
+    out = []
+    for line in text.splitlines():
+        if cell_len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")) + 4)
+        head = Text(line).wrap(con, width)[0].plain.rstrip()
+        out.append(head)
+        rest = Text(line[len(head):].strip()).wrap(con, width - len(indent))
+        out += [indent + x.plain.rstrip() for x in rest]
+    return "\n".join(out)
 
 
 def feedback(g, lang: str) -> str:  # type: ignore[no-untyped-def]

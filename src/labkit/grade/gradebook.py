@@ -28,7 +28,7 @@ class Entry:
 
 def _json_files(directory: Path) -> Iterable[Path]:
     if not directory.exists():
-        raise UsageError(f"no such file or folder: {directory}")
+        raise UsageError(_("no such file or folder: {path}").format(path=directory))
     if directory.is_file():
         yield directory
         return
@@ -112,7 +112,8 @@ def to_html(header: list[str], rows: list[list[str]]) -> str:
             "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
             "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
             ".full{background:#dfd}.part{background:#fdd}</style></head><body>"
-            f"<h1>labkit gradebook</h1><p>{len(rows)} students</p>"
+            f"<h1>{html.escape(_('labkit gradebook'))}</h1>"
+            f"<p>{html.escape(_('{n} students').format(n=len(rows)))}</p>"
             f"<table><tr>{head}</tr>\n{body}</table></body></html>\n")
 
 
@@ -121,7 +122,8 @@ def _write(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise UsageError(_("cannot write {path}: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from None
 
 
 # -- predictions ----------------------------------------------------------------------------
@@ -129,6 +131,9 @@ def _write(path: Path, text: str) -> None:
 
 def class_predictions(directory: Path) -> str:
     """Markdown: per lab, question and method, the class's answers and the observation."""
+    from labkit.grade import _lang
+
+    lang = _lang.choose()
     answers: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     seen: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     asked: dict[tuple[str, str], str] = {}
@@ -140,7 +145,7 @@ def class_predictions(directory: Path) -> str:
         files += 1
         lab = str(data.get("lab"))
         for q, per in data.get("answers", {}).items():
-            asked[(lab, q)] = data.get("questions", {}).get(q, {}).get("en", q)
+            asked[(lab, q)] = _lang.pick(data.get("questions", {}).get(q, {}), lang) or q
             for m, a in per.items():
                 answers[(lab, q, m)][a] += 1
         for q, per in data.get("observed", {}).items():
@@ -148,20 +153,24 @@ def class_predictions(directory: Path) -> str:
                 seen[(lab, q, m)][o] += 1
     if not files:
         raise UsageError(_("no prediction files found in {path}").format(path=directory))
-    out = [f"# Predictions of the class ({files} file(s))", ""]
+    words = predict._WORDS[lang]
+    out = [_("# Predictions of the class ({n} file(s))").format(n=files), ""]
     for lab, q in sorted(asked):
-        out += [f"## lab {lab} · {q}", "", asked[(lab, q)], "",
-                "| method | always | sometimes | never | observed | predicted right |",
+        out += [_("## lab {lab} · {question}").format(lab=lab, question=q), "",
+                asked[(lab, q)], "",
+                "| " + " | ".join([_("method"), words["always"], words["sometimes"],
+                                   words["never"], _("observed"), _("predicted right")]) + " |",
                 "|---|---|---|---|---|---|"]
         for (lb, qq, m), counts in sorted(answers.items()):
             if (lb, qq) != (lab, q):
                 continue
             obs = seen.get((lab, q, m), Counter())
             truth = obs.most_common(1)[0][0] if obs else "not observed"
+            said = words.get(truth) or _("not observed")
             n = sum(counts.values())
             right = counts.get(truth, 0)
             out.append(f"| {m} | {counts['always']} | {counts['sometimes']} | {counts['never']} "
-                       f"| {truth} | {right}/{n} |")
+                       f"| {said} | {right}/{n} |")
         out.append("")
     return "\n".join(out)
 
@@ -172,7 +181,7 @@ def main(args: argparse.Namespace) -> int:
         md = getattr(args, "md", None)
         if md and md != "-":
             _write(Path(md), text)
-            print(f"wrote {md}")
+            print(_("wrote {path}").format(path=md))
         else:
             sys.stdout.write(text)
     if getattr(args, "grades", None):
@@ -181,6 +190,9 @@ def main(args: argparse.Namespace) -> int:
         html_path = Path(args.html) if getattr(args, "html", None) else Path("gradebook.html")
         _write(csv_path, to_csv(header, rows))
         _write(html_path, to_html(header, rows))
-        print(f"wrote {csv_path} and {html_path}: {len(rows)} student(s), "
-              f"{len(header) - 4} exercise(s)")
+        from labkit.grade.cli import fit
+
+        print(fit(_("wrote {csv} and {html}: {students} student(s), {exercises} "
+                    "exercise(s)").format(csv=csv_path, html=html_path, students=len(rows),
+                                          exercises=len(header) - 4)))
     return 0

@@ -19,6 +19,7 @@ from typing import Any
 from labkit import catalogue, runner
 from labkit.errors import UsageError
 from labkit.grade import _lang
+from labkit.grade.cli import fit
 from labkit.i18n import _
 from labkit.observation import Observation
 
@@ -33,10 +34,10 @@ _SHORT = {"a": "always", "s": "sometimes", "n": "never",
 _UI = {
     "en": {"prompt": "[a]lways / [s]ometimes / [n]ever", "under": "under",
            "saved": "predictions saved to", "predicted": "predicted", "observed": "observed",
-           "why": "why", "right": "right"},
+           "why": "why", "right": "right", "run": "{n} run", "runs": "{n} runs"},
     "zh": {"prompt": "[a] 总是 / [s] 有时 / [n] 从不", "under": "启动方法",
            "saved": "预测已保存到", "predicted": "预测", "observed": "观察",
-           "why": "解释", "right": "答对"},
+           "why": "解释", "right": "答对", "run": "{n} 次运行", "runs": "{n} 次运行"},
 }
 OBSERVE_KINDS = ("line", "printed", "ends")
 
@@ -127,14 +128,16 @@ def parse_answers(text: str, questions: Sequence[Question],
     try:
         raw = json.loads(path.read_text(encoding="utf-8") if path.is_file() else text)
     except (ValueError, OSError) as exc:
-        raise UsageError(f"--answers is not JSON or a JSON file ({exc})") from None
+        raise UsageError(_("--answers is not JSON or a JSON file ({why})").format(
+            why=exc)) from None
     if not isinstance(raw, dict):
-        raise UsageError("--answers must be a JSON object: {question: answer}")
+        raise UsageError(_("--answers must be a JSON object: {example}").format(
+            example="{question: answer}"))
     known = {q.id for q in questions}
     unknown = sorted(set(raw) - known)
     if unknown:
-        raise UsageError(f"--answers: unknown question(s) {', '.join(unknown)}: "
-                         f"{', '.join(sorted(known))}")
+        raise UsageError(_("--answers: unknown question(s) {unknown}: {known}").format(
+            unknown=", ".join(unknown), known=", ".join(sorted(known))))
     answers: dict[str, dict[str, str]] = {}
     for q in questions:
         given = raw.get(q.id)
@@ -144,8 +147,8 @@ def parse_answers(text: str, questions: Sequence[Question],
         for m in methods:
             got = _answer(str(per.get(m, "")))
             if got is None:
-                raise UsageError(f"--answers: {q.id} under {m}: answer always, sometimes "
-                                 "or never")
+                raise UsageError(_("--answers: {question} under {method}: answer always, "
+                                   "sometimes or never").format(question=q.id, method=m))
             answers.setdefault(q.id, {})[m] = got
     return answers
 
@@ -201,7 +204,7 @@ def main(args: argparse.Namespace) -> int:
     methods = tuple(runner.available_methods())
     if args.list:
         for q in questions:
-            print(f"{q.id}: {_lang.pick(q.ask, lang)}")
+            print(fit(f"{q.id}: {_lang.pick(q.ask, lang)}"))
         return 0
     answers = (parse_answers(args.answers, questions, methods) if args.answers
                else ask(questions, methods, lang))
@@ -216,7 +219,7 @@ def main(args: argparse.Namespace) -> int:
     }
     record(path, data)  # before the run: the prediction cannot follow the result
     ui = _UI[lang]
-    print(f"{ui['saved']} {path}")
+    print(fit(f"{ui['saved']} {path}"))
     observations = run_lab(lab, questions, methods)
     rows = compare(questions, answers, observations)
     seen: dict[str, dict[str, str]] = {}
@@ -228,13 +231,14 @@ def main(args: argparse.Namespace) -> int:
     words = _WORDS[lang]
     for q in questions:
         print()
-        print(_lang.pick(q.ask, lang))
+        print(fit(_lang.pick(q.ask, lang)))
         print(f"  {'':<12}{ui['predicted']:>12}{ui['observed']:>12}")
         for r in (r for r in rows if r.question == q.id):
             mark = "✓" if r.right else "✗"
+            runs = ui["run" if r.runs == 1 else "runs"].format(n=r.runs)
             print(f"  {r.method:<12}{words[r.predicted]:>12}{words[r.observed]:>12}  {mark}"
-                  f"  ({r.runs} run{'s' if r.runs != 1 else ''})")
-        print(f"  {ui['why']}: {_lang.pick(q.explain, lang)}")
+                  f"  ({runs})")
+        print(fit(f"  {ui['why']}: {_lang.pick(q.explain, lang)}"))
     right = sum(r.right for r in rows)
     print(f"\n{ui['right']}: {right}/{len(rows)}")
     return 0

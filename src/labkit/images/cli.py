@@ -10,31 +10,38 @@ import sys
 from pathlib import Path
 
 from labkit.errors import EnvironmentUnavailable
+from labkit.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="images_command", required=True)
-    b = sub.add_parser("build", help="build (or reuse) kit images; prints what it did")
-    b.add_argument("--python", default="all", help="3.11, 3.14, 3.11,3.14 or all")
-    b.add_argument("--classroom", action="store_true", help="the classroom image too")
-    b.add_argument("--json", type=Path, help="write the results as JSON here")
-    sub.add_parser("list", help="kit images in the engine")
-    s = sub.add_parser("save", help="docker save the current images to one tarball")
+    b = sub.add_parser("build", help=_("build (or reuse) kit images; prints what it did"))
+    b.add_argument("--python", default="all", help=_("3.11, 3.14, 3.11,3.14 or all"))
+    b.add_argument("--classroom", action="store_true", help=_("the classroom image too"))
+    b.add_argument("--json", type=Path, help=_("write the results as JSON here"))
+    sub.add_parser("list", help=_("kit images in the engine"))
+    s = sub.add_parser("save", help=_("docker save the current images to one tarball"))
     s.add_argument("dest", type=Path)
     s.add_argument("--python", default="all")
     s.add_argument("--classroom", action="store_true")
-    lo = sub.add_parser("load", help="docker load a tarball made by save")
+    lo = sub.add_parser("load", help=_("docker load a tarball made by save"))
     lo.add_argument("src", type=Path)
-    sub.add_parser("prune", help="remove kit images of older recipes")
-    r = sub.add_parser("run-line", help="print the docker run line for the classroom")
-    r.add_argument("--workdir", type=Path, help="a host folder to keep work in (/home/lab/work)")
+    sub.add_parser("prune", help=_("remove kit images of older recipes"))
+    r = sub.add_parser("run-line", help=_("print the docker run line for the classroom"))
+    r.add_argument("--workdir", type=Path,
+                   help=_("a host folder to keep work in (/home/lab/work)"))
     sh = sub.add_parser(
         "shell",
-        help="build the classroom image and open a shell in it "
-        "(without a terminal: print the docker run line instead)",
+        help=_("build the classroom image and open a shell in it "
+               "(without a terminal: print the docker run line instead)"),
     )
-    sh.add_argument("--workdir", type=Path, help="a host folder to keep work in (/home/lab/work)")
-    sh.add_argument("--print", action="store_true", help="only print the docker run line")
+    sh.add_argument("--workdir", type=Path,
+                    help=_("a host folder to keep work in (/home/lab/work)"))
+    sh.add_argument("--print", action="store_true", help=_("only print the docker run line"))
+    # --lang after the subcommand word too, as every command takes it (labkit.cli reads it)
+    for each in sub.choices.values():
+        each.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                          help=_("language of the messages"))
 
 
 def command(args: argparse.Namespace) -> int:
@@ -55,7 +62,7 @@ def _command(ns: argparse.Namespace) -> int:
     if cmd == "load" and not ns.src.is_file():
         from labkit.errors import UsageError
 
-        raise UsageError(f"no such file: {ns.src}")
+        raise UsageError(_("no such file: {path}").format(path=ns.src))
     client = images.engine()
     slog = images.StreamLog()  # one clock for the whole build
     if cmd == "build":

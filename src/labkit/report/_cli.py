@@ -95,7 +95,12 @@ def run(args: argparse.Namespace) -> int:
     if html:
         _write(html, render_html(report))
         print(_("wrote {path}").format(path=html), file=say)
-    print(summary(report), file=say)
+    # Wrapped at the terminal's width (else COLUMNS, else 80), like the kit's tables.
+    from rich.text import Text
+
+    from labkit.console import console
+
+    console(stderr=say is sys.stderr).print(Text(summary(report)))
     return 0
 
 
