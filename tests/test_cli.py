@@ -57,6 +57,10 @@ def test_run_any_script_writes_a_full_observation(tmp_path: Path) -> None:
     for key in ("system", "release", "machine", "image", "ci_job"):
         assert key in data["platform"]
     assert "child about to fail" in r.stdout  # the readable summary
+    # a script's run holds nothing the claims read: check says so rather than "0 passed"
+    checked = labkit("check", str(out))
+    assert checked.returncode == 0 and "no claim reads" in checked.stdout
+    assert "0 passed" not in checked.stdout
 
 
 @pytest.mark.parametrize(

@@ -555,6 +555,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     verdicts = judge_all(load(args.paths).observations)
     out = _console()
+    if not verdicts:  # runs of the user's own scripts: nothing to judge, said so
+        out.print(_("no claim reads these Observations: they are runs of scripts, not of "
+                    "labs (`labkit list` shows the labs)"))
+        return 0
     out.print(show.verdict_table(verdicts))
     out.print(show.summary_line(verdicts))
     _fail_on(verdicts)
