@@ -96,6 +96,15 @@ def test_variant_narrows_to_it_and_the_claims_reading_it() -> None:
         _plan(Request(labs=("04",), variants=("nope",)))
 
 
+def test_all_labs_with_a_variant_plans_the_labs_that_have_it() -> None:
+    # `labkit run all --variant nolock`: lab 06's variant, not an error about lab 01
+    plan = _plan(Request(labs=("all",), variants=("nolock",), methods=("fork",)))
+    assert {lab for lab, _, _ in _runs(plan)} == {"06"}
+    assert {c.id for c in plan.claims} == {"seed.mutex.oversold_without_lock"}
+    with pytest.raises(UsageError, match="no variant"):  # a lab named outright still must
+        _plan(Request(labs=("01",), variants=("nolock",)))
+
+
 def test_the_whole_catalogue_plans_every_run_every_claim_reads() -> None:
     plan = _plan(Request(labs=("all",), methods=("all",)))
     runs = _runs(plan)

@@ -215,7 +215,10 @@ def plan(
     default_method = default_method or available[0]
     specs: list[RunSpec] = []
     claims: list[Claim] = []
-    for lab in _labs(request.labs):
+    labs = _labs(request.labs)
+    if ALL in request.labs and request.variants:  # `all --variant X`: the labs that have X
+        labs = [lab for lab in labs if set(request.variants) & set(lab.scripts())]
+    for lab in labs:
         lab_specs, lab_claims = plan_lab(lab, request, methods, available, default_method)
         specs += lab_specs
         claims += lab_claims
