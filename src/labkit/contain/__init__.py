@@ -16,6 +16,7 @@ Stdlib-only; psutil and ctypes are imported lazily where a place needs them.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -83,6 +84,34 @@ class ProcessApi(Protocol):
     def reap(self, p: ProcInfo) -> None:
         """Collect the exit status of an orphan that re-parented to the kit (no zombie)."""
         ...
+
+
+class PosixGroups:
+    """What Linux and macOS do alike: signal process groups, reap orphans; no job object.
+    ``killpg`` is a seam (the macOS tests pass a fake)."""
+
+    killpg: Callable[[int, int], None] = staticmethod(os.killpg)
+
+    def kill_group(self, pgid: int) -> None:
+        self._group_signal(pgid, signal.SIGKILL)
+
+    def freeze_group(self, pgid: int) -> None:
+        self._group_signal(pgid, signal.SIGSTOP)
+
+    def _group_signal(self, pgid: int, sig: int) -> None:
+        try:
+            self.killpg(pgid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def end_job(self) -> None:
+        pass
+
+    def reap(self, p: ProcInfo) -> None:
+        try:
+            os.waitpid(p.pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import os
 import signal
 from pathlib import Path
 
-from labkit.contain import ProcInfo
+from labkit.contain import PosixGroups, ProcInfo
 
 PR_SET_CHILD_SUBREAPER = 36
 PROC = Path("/proc")
@@ -78,7 +78,7 @@ def _is_tracker(pid: int, proc: Path | str = PROC) -> bool:
         return False
 
 
-class LinuxApi:
+class LinuxApi(PosixGroups):
     """A ProcessApi over /proc; ``proc`` is a seam for tests."""
 
     can_freeze = True
@@ -127,26 +127,6 @@ class LinuxApi:
     def kill(self, p: ProcInfo) -> None:
         self._signal(p.pid, signal.SIGKILL)
 
-    def kill_group(self, pgid: int) -> None:
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def freeze_group(self, pgid: int) -> None:
-        try:
-            os.killpg(pgid, signal.SIGSTOP)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def end_job(self) -> None:
-        pass
-
-    def reap(self, p: ProcInfo) -> None:
-        try:
-            os.waitpid(p.pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
 
 
 def pids_with_run_id(run_id: str, proc: Path = PROC) -> list[int]:

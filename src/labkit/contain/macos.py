@@ -5,14 +5,13 @@ resource tracker spared on a timeout so it unlinks the run's named semaphores.""
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable
 from typing import Any
 
-from labkit.contain import ProcInfo, _ps
+from labkit.contain import PosixGroups, ProcInfo, _ps
 
 
-class MacApi:
+class MacApi(PosixGroups):
     """A ProcessApi over psutil; ``psutil`` is a seam for tests."""
 
     can_freeze = True
@@ -49,23 +48,3 @@ class MacApi:
     def kill(self, p: ProcInfo) -> None:
         self._signal(p, "kill")
 
-    def kill_group(self, pgid: int) -> None:
-        try:
-            self.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def freeze_group(self, pgid: int) -> None:
-        try:
-            self.killpg(pgid, signal.SIGSTOP)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def end_job(self) -> None:
-        pass
-
-    def reap(self, p: ProcInfo) -> None:
-        try:
-            os.waitpid(p.pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
