@@ -51,6 +51,26 @@ def script(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 _RACES: list[str] = []
+_SHM = Path("/dev/shm")
+_SEMS_LEFT: list[str] = []
+
+
+def named_semaphores() -> set[str]:
+    """multiprocessing's named semaphores on this machine (Linux keeps them in /dev/shm)."""
+    try:
+        return {p.name for p in _SHM.iterdir() if p.name.startswith("sem.mp-")}
+    except OSError:
+        return set()
+
+
+@pytest.fixture(autouse=True)
+def _semaphores_left(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Note every named semaphore a test leaves behind (a leak lives until reboot)."""
+    before = named_semaphores()
+    yield
+    left = named_semaphores() - before
+    if left:
+        _SEMS_LEFT.append(f"{request.node.nodeid}: {', '.join(sorted(left))}")
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -64,6 +84,10 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
     if _RACES:
         terminalreporter.section("races (not asserted; measured frequency)")
         for line in _RACES:
+            terminalreporter.write_line(line)
+    if _SEMS_LEFT:
+        terminalreporter.section("named semaphores left behind")
+        for line in _SEMS_LEFT:
             terminalreporter.write_line(line)
 
 

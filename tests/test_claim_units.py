@@ -570,6 +570,25 @@ def test_a_daemon_that_never_tried_is_left_out_not_failed() -> None:
     assert v.status == Status.PASS and "2/2" in v.value, v
     v = claim.judge(Evidence([late(o) for o in runs]), "spawn")
     assert v.status == Status.FAIL and "0/3" in v.value, v
+    # Booted in time but ended by main's exit before task() ran: silent, SIGTERM.
+    def silent(o: Observation) -> Observation:
+        kid = o.children[0].pid
+        quiet = dataclasses.replace(o, output=tuple(x for x in o.output if x.pid != kid))
+        return synth.children(exitcode=synth.TERM)(synth.drop("daemonic processes")(quiet))
+
+    v = claim.judge(Evidence([silent(runs[0]), *runs[1:]]), "spawn")
+    assert v.status == Status.PASS and "2/2" in v.value, v
+    v = claim.judge(Evidence([silent(o) for o in runs]), "spawn")
+    assert v.status == Status.FAIL and "0/3" in v.value, v
+    # Counter-examples: ended by SIGTERM after it printed (start() let it go on), or
+    # dead on its own without the AssertionError: each run is judged, and fails.
+    kid = runs[0].children[0].pid
+    printed = synth.add("lqx is runing", 0.3, kid)(silent(runs[0]))
+    v = claim.judge(Evidence([printed, *runs[1:]]), "spawn")
+    assert v.status == Status.FAIL and "2/3" in v.value, v
+    quiet_exit = synth.drop("daemonic processes")
+    v = claim.judge(Evidence([quiet_exit(runs[0]), *runs[1:]]), "spawn")
+    assert v.status == Status.FAIL and "2/3" in v.value, v
 
 
 @pytest.mark.parametrize(("python", "kills"), [

@@ -166,19 +166,27 @@ def test_images_are_never_pulled(docker_client, kit_images, monkeypatch) -> None
     assert obs.exit_code == 0
 
 
-@pytest.fixture(scope="module", params=PYTHONS)
-def container_sweep(request, docker_client, kit_images):
-    """The whole catalogue under every method (and default) in one container per image."""
-    py = request.param
-    plat = _platform(py, docker_client)
-    avail = plat.available_methods()
-    specs = list(planner.plan(planner.Request(labs=("all",), methods=("all",)), avail,
-                              avail[0]).specs)
+@pytest.fixture(scope="session")
+def container_sweeps(docker_client, kit_images):
+    """The whole catalogue under every method (and default) in every image, side by
+    side as `labkit run all -m all --container all` runs it."""
+    from labkit.platforms.container import leftovers, run_side_by_side
+
+    plats = [_platform(py, docker_client) for py in PYTHONS]
+    specs = [list(planner.plan(planner.Request(labs=("all",), methods=("all",)),
+                               p.available_methods(), p.available_methods()[0]).specs)
+             for p in plats]
     t0 = time.monotonic()
-    observations = plat.run(specs)
-    print(f"py{py}: {len(specs)} runs in {time.monotonic() - t0:.0f}s")
-    _no_leftovers(docker_client, plat.last_run_id)
-    return py, kit_images[py].tag, observations
+    got = run_side_by_side(plats, specs)
+    print(f"{sum(map(len, specs))} runs in {len(plats)} images in {time.monotonic() - t0:.0f}s")
+    assert leftovers(docker_client) == []
+    return {py: (kit_images[py].tag, obs) for py, obs in zip(PYTHONS, got, strict=True)}
+
+
+@pytest.fixture(params=PYTHONS)
+def container_sweep(request, container_sweeps):
+    tag, observations = container_sweeps[request.param]
+    return request.param, tag, observations
 
 
 @pytest.mark.container
@@ -417,3 +425,107 @@ def test_images_can_be_carried_to_an_offline_machine(docker_client, kit_images, 
         manifest = json.load(tf.extractfile("manifest.json"))  # type: ignore[arg-type]
     assert manifest[0]["RepoTags"] == [kit_images["3.14"].tag]
     assert images.load(docker_client, dest) == [kit_images["3.14"].tag]
+
+
+# -- images side by side (no engine needed: fake platforms) ----------------------------
+
+
+class _FakeImage:
+    """Stands in for a ContainerPlatform: records when each of its runs happened."""
+
+    def __init__(self, name: str, log: list, fail: bool = False, hang: bool = False) -> None:
+        self.name, self.log, self.fail, self.hang = name, log, fail, hang
+        self.cancelled = threading.Event()
+        self.built = 0
+
+    def image(self) -> str:
+        self.built += 1
+        return self.name
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def run(self, specs, progress=None):  # type: ignore[no-untyped-def]
+        from types import SimpleNamespace
+
+        from labkit.errors import ContainerSweepFailed
+
+        self.log.append(("start", self.name, tuple(s.concurrent for s in specs)))
+        if self.hang:
+            self.cancelled.wait(30)
+        else:
+            time.sleep(0.05)
+        out = [SimpleNamespace(lab=s.lab, variant=s.variant, requested_start_method=s.method,
+                               repeat=s.repeat, where=self.name) for s in specs]
+        for i, s in enumerate(specs, 1):
+            if progress:
+                progress({"event": "done", "index": i, "total": len(specs), "lab": s.lab})
+        self.log.append(("end", self.name, tuple(s.concurrent for s in specs)))
+        if self.fail or self.cancelled.is_set():
+            raise ContainerSweepFailed(f"{self.name}: failed", out[:1])
+        return out
+
+
+def _mixed_specs() -> list[RunSpec]:
+    return [RunSpec("03", "base", "x.py", "fork", concurrent=False),
+            RunSpec("02", "base", "x.py", "fork"),
+            RunSpec("14", "base", "x.py", "spawn", concurrent=False),
+            RunSpec("02", "base", "x.py", "spawn")]
+
+
+def test_images_side_by_side_then_timing_runs_alone() -> None:
+    from labkit.platforms.container import run_side_by_side
+
+    log: list = []
+    plats = [_FakeImage(n, log) for n in ("a", "b", "c")]
+    events: list[tuple[str, int, int]] = []
+    progress = [lambda e, n=p.name: events.append((n, e["index"], e["total"])) for p in plats]
+    got = run_side_by_side(plats, [_mixed_specs()] * 3, progress)
+    # Every image's results in the order of its specs.
+    for plat, obs in zip(plats, got, strict=True):
+        assert [(o.lab, o.requested_start_method) for o in obs] == [
+            ("03", "fork"), ("02", "fork"), ("14", "spawn"), ("02", "spawn")]
+        assert {o.where for o in obs} == {plat.name}
+        assert plat.built == 1
+    # The shared runs of all images first, together; then each image's timing runs,
+    # one image at a time, nothing else running beside them.
+    shared = [e for e in log if e[2] == (True, True)]
+    timing = [e for e in log if e[2] == (False, False)]
+    assert len(shared) == 6 and len(timing) == 6
+    assert log.index(timing[0]) > max(log.index(e) for e in shared)
+    assert [e[0] for e in timing] == ["start", "end"] * 3
+    # Progress counts the whole of each image: the timing part continues the shared one.
+    for name in ("a", "b", "c"):
+        assert [i for n, i, _ in events if n == name] == [1, 2, 3, 4]
+        assert {t for n, _, t in events if n == name} == {4}
+
+
+def test_images_side_by_side_a_failure_stops_no_other_image() -> None:
+    from labkit.errors import ContainerSweepFailed
+    from labkit.platforms.container import run_side_by_side
+
+    log: list = []
+    plats = [_FakeImage("ok", log), _FakeImage("bad", log, fail=True)]
+    kept: list = []
+    with pytest.raises(ContainerSweepFailed) as info:
+        run_side_by_side(plats, [_mixed_specs()] * 2, on_result=kept.append)
+    assert "bad: failed" in str(info.value)
+    # All four of the good image, and what came back from each part of the bad one.
+    assert [o.where for o in info.value.observations].count("ok") == 4
+    assert [o.where for o in info.value.observations].count("bad") == 2
+    assert len(kept) == 6
+
+
+def test_images_side_by_side_an_interrupt_cancels_every_image() -> None:
+    from labkit.platforms.container import run_side_by_side
+
+    log: list = []
+    plats = [_FakeImage("a", log, hang=True), _FakeImage("b", log, hang=True)]
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))  # to the process
+    timer.start()
+    t0 = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_side_by_side(plats, [_mixed_specs()] * 2)
+    assert all(p.cancelled.is_set() for p in plats)
+    assert time.monotonic() - t0 < 20  # not the fakes' 30 s: they were cancelled
+    assert not [e for e in log if e[2] == (False, False)]  # no timing part after it

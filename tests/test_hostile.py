@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import named_semaphores
 
 from labkit import runner
 
@@ -65,6 +66,7 @@ class Case:
         self.tmp.mkdir()
         self.marks.mkdir()
         self.run_ids: set[str] = set()
+        self.semaphores = named_semaphores()  # what the machine had before the case
 
     def env(self, **extra: str) -> dict[str, str]:
         # LC_ALL: the kit's messages in English, whatever locale the suite runs under.
@@ -115,7 +117,8 @@ def _tagged_processes(tag: str) -> list[int]:
 
 
 def nothing_left(case: Case) -> None:
-    """No process of the case alive, no temp folder of its runs left."""
+    """No process of the case alive, no temp folder of its runs left, no named
+    semaphore left (the suite runs one test at a time: any new one is the case's)."""
     if Path("/proc").is_dir():
         deadline = time.monotonic() + 3
         while (alive := _tagged_processes(case.tag)) and time.monotonic() < deadline:
@@ -126,6 +129,7 @@ def nothing_left(case: Case) -> None:
         left = [p.name for p in SHM.glob("labkit-*")
                 if any(p.name.startswith(f"labkit-{r}") for r in case.run_ids)]
         assert left == []
+    assert named_semaphores() - case.semaphores == set()
 
 
 def one_line(out: Outcome, *words: str) -> str:

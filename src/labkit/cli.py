@@ -361,19 +361,35 @@ def execute(  # type: ignore[no-untyped-def]
     claims: list = []  # type: ignore[type-arg]
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=_console(stderr=True)) as bar:
+        tasks, progresses = [], []
         for plat, plan in zip(plats, plans, strict=True):
-            specs = list(plan.specs)
             claims += [c for c in plan.claims if c not in claims]
-            task = bar.add_task(cell(plat.name), total=len(specs))
+            task = bar.add_task(cell(plat.name), total=len(plan.specs))
 
             def progress(event: dict, task=task, name=plat.name) -> None:  # type: ignore[no-untyped-def]
                 bar.update(task, completed=event["index"],
                            description=cell(f"{name}: {event['lab']} {event['variant']} "
                                             f"{event['method']}", TITLE_LIMIT))
 
-            observations += _run_on(plat, specs, progress, on_result)
-            bar.update(task, completed=len(specs),
-                       description=cell(_("{platform}: done").format(platform=plat.name)))
+            tasks.append(task)
+            progresses.append(progress)
+
+        def done(k: int) -> None:
+            bar.update(tasks[k], completed=len(plans[k].specs), description=cell(
+                _("{platform}: done").format(platform=plats[k].name)))
+
+        if len(plats) > 1:  # kit images: side by side (see run_side_by_side)
+            from labkit.platforms.container import run_side_by_side
+
+            got = run_side_by_side(plats, [list(p.specs) for p in plans], progresses,
+                                   on_result)
+            for k, obs in enumerate(got):
+                done(k)
+                observations += obs
+            return observations, claims
+        for k, (plat, plan) in enumerate(zip(plats, plans, strict=True)):
+            observations += _run_on(plat, list(plan.specs), progresses[k], on_result)
+            done(k)
     return observations, claims
 
 

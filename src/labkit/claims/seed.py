@@ -212,19 +212,22 @@ def dies_within_ms(ev: Evidence, method: str) -> Outcome:
 
 def daemon_no_children(ev: Evidence, method: str) -> Outcome:
     runs = ev.runs("05", "child", method)
-    # The daemon can only try start() if it boots before main's code ends (1 s later) and
-    # kills it: on a loaded machine a spawn boot can take longer. Such a run says nothing
-    # about the claim; it is judged over the runs where the daemon got to try.
+    # The daemon can only try start() if it reaches task() before main's code ends (1 s
+    # later) and kills it: on a loaded machine a spawn daemon may still be booting or
+    # importing the main module then, and is ended silently by SIGTERM. Such a run says
+    # nothing about the claim; it is judged over the runs where the daemon got to try.
     tried, broken = 0, []
     for o in runs:
         end = line(o, "主进程", "stdout")
         daemon = next((p for p in o.children if p.daemon), None)
         if daemon is None:
             raise fail("no daemon child traced", "no daemon")
-        if daemon.started_t is None or daemon.started_t >= end.t:
+        msg = o.first_line("daemonic processes are not allowed to have children", "stderr")
+        said = msg is not None or any(x.pid == daemon.pid for x in o.lines(None))
+        if (daemon.started_t is None or daemon.started_t >= end.t
+                or (daemon.exitcode == -signal.SIGTERM and not said)):
             continue
         tried += 1
-        msg = o.first_line("daemonic processes are not allowed to have children", "stderr")
         if msg is None or msg.pid not in (daemon.pid, None) or o.has_text("bar", "stdout"):
             broken.append(o.repeat)
     if not tried:

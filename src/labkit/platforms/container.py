@@ -65,6 +65,8 @@ class ContainerPlatform:
         self.name = f"container:{self.python}"
         self._image: str | None = None
         self.last_run_id = ""  # the labkit.run label of the latest run (tests, diagnostics)
+        self._live: Any = None  # the container running now, for cancel()
+        self._killed = threading.Event()
 
     # -- the Platform protocol --------------------------------------------------------
 
@@ -92,7 +94,7 @@ class ContainerPlatform:
         }
         container = volume = None
         watchdog: threading.Timer | None = None
-        killed = threading.Event()
+        killed = self._killed = threading.Event()
         try:
             with _term_as_exit():
                 volume = client.volumes.create(name=f"labkit-{run_id}", labels=labels)
@@ -125,6 +127,9 @@ class ContainerPlatform:
                     ),
                 )
                 container.put_archive("/work", payload(container_specs))
+                self._live = container
+                if killed.is_set():  # cancelled while it was being made
+                    _kill(container, killed)
                 container.start()
                 watchdog = threading.Timer(deadline + 10, _kill, (container, killed))
                 watchdog.daemon = True
@@ -134,10 +139,18 @@ class ContainerPlatform:
                 observations = _collect(container)
                 return _finish(specs, container_specs, observations, status, killed, tail, self)
         finally:
+            self._live = None
             if watchdog is not None:
                 watchdog.cancel()
             with _sigint_deferred():
                 _remove(container, volume)
+
+    def cancel(self) -> None:
+        """Kill the container now (from another thread): ``run`` then cleans up and
+        raises ``ContainerSweepFailed`` with the runs that came back."""
+        self._killed.set()
+        if self._live is not None:
+            _kill(self._live, self._killed)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -313,14 +326,10 @@ def _finish(
     platform: ContainerPlatform,
 ) -> list[Observation]:
     """Observations in the order of ``specs``, scripts named as on the host."""
-    pool: dict[tuple, list[Observation]] = {}
-    for o in observations:
-        pool.setdefault((o.lab, o.variant, o.requested_start_method, o.repeat), []).append(o)
     ordered = []
-    for spec, inside in zip(specs, container_specs, strict=True):
-        found = pool.get((spec.lab, spec.variant, spec.method, spec.repeat))
-        if found:
-            o = found.pop(0)
+    for spec, inside, o in zip(specs, container_specs, _by_spec(specs, observations),
+                               strict=True):
+        if o is not None:
             host = str(Path(spec.script).resolve()) if o.script == inside.script else o.script
             ordered.append(replace(o, script=host))
     if killed.is_set() or status in (137, -9) or status != 0 or len(ordered) != len(specs):
@@ -465,15 +474,91 @@ def run_images(
     log: Callable[[str], None] | None = None,
     **options: Any,
 ) -> dict[str, list[Observation]]:
-    """The same sweep in each kit image, one after the other (timing stays comparable).
+    """The same sweep in each kit image (see ``run_side_by_side``).
 
     ``pythons``: "all", "3.14", "3.11,3.14" or a list. Returns Observations per image
     name (``container:3.14``); each Observation's ``platform["image"]`` names its tag.
     """
     versions = images.parse_pythons(pythons)
     client = images.engine()
-    results: dict[str, list[Observation]] = {}
-    for py in versions:
-        plat = ContainerPlatform(python=py, client=client, log=log, **options)
-        results[plat.name] = plat.run(specs, progress)
-    return results
+    plats = [ContainerPlatform(python=py, client=client, log=log, **options) for py in versions]
+    got = run_side_by_side(plats, [specs] * len(plats), [progress] * len(plats))
+    return {plat.name: obs for plat, obs in zip(plats, got, strict=True)}
+
+
+def run_side_by_side(
+    plats: Sequence[ContainerPlatform],
+    specs: Sequence[Sequence[RunSpec]],
+    progress: Sequence[Progress | None] | None = None,
+    on_result: Callable[[Observation], None] | None = None,
+) -> list[list[Observation]]:
+    """Each platform's specs: the runs that may share the machine in every image at
+    once, then the timing runs image by image, alone as they are natively.
+
+    A sweep mostly waits in the labs' sleeps, so four images side by side take little
+    longer than one. Results come back per platform in the order of its specs. A
+    failed image does not stop the others: the first failure is raised at the end,
+    carrying every Observation that came back. An interrupt kills every container.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = len(plats)
+    progress = list(progress or [None] * n)
+    for plat in plats:
+        plat.image()  # build or reuse each image first, one at a time
+    together = [[i for i, s in enumerate(ss) if s.concurrent] for ss in specs]
+    alone = [[i for i, s in enumerate(ss) if not s.concurrent] for ss in specs]
+    got: list[dict[int, Observation]] = [{} for _ in plats]
+    failures: list[ContainerSweepFailed] = []
+    lock = threading.Lock()
+
+    def part(k: int, indices: list[int], offset: int) -> None:
+        if not indices:
+            return
+        report = progress[k]
+
+        def moved(event: dict) -> None:  # the part's count, as a count of the whole
+            if report:
+                report({**event, "index": offset + event["index"], "total": len(specs[k])})
+
+        try:
+            obs = plats[k].run([specs[k][i] for i in indices], moved)
+        except ContainerSweepFailed as err:
+            obs = err.observations
+            with lock:
+                failures.append(err)
+        back = _by_spec([specs[k][i] for i in indices], obs)
+        with lock:
+            for i, o in zip(indices, back, strict=True):
+                if o is not None:
+                    got[k][i] = o
+                    if on_result:
+                        on_result(o)
+
+    if n == 1:
+        part(0, together[0] + alone[0], 0)
+    else:
+        pool = ThreadPoolExecutor(max_workers=n)
+        try:
+            for fut in [pool.submit(part, k, together[k], 0) for k in range(n)]:
+                fut.result()
+        except BaseException:
+            for plat in plats:  # Ctrl-C lands here, in the waiting thread
+                plat.cancel()
+            pool.shutdown(wait=True)
+            raise
+        pool.shutdown(wait=True)
+        for k in range(n):
+            part(k, alone[k], len(together[k]))
+    if failures:
+        kept = [o for k in range(n) for _, o in sorted(got[k].items())]
+        raise ContainerSweepFailed("\n".join(str(f) for f in failures), kept)
+    return [[o for _, o in sorted(got[k].items())] for k in range(n)]
+
+
+def _by_spec(specs: Sequence[RunSpec], observations: Sequence[Observation]) -> list:
+    """The Observation of each spec, or None (a sweep that failed half-way)."""
+    pool: dict[tuple, list[Observation]] = {}
+    for o in observations:
+        pool.setdefault((o.lab, o.variant, o.requested_start_method, o.repeat), []).append(o)
+    return [(pool.get((s.lab, s.variant, s.method, s.repeat)) or [None]).pop(0) for s in specs]
