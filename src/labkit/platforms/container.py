@@ -556,9 +556,12 @@ def run_side_by_side(
     return [[o for _, o in sorted(got[k].items())] for k in range(n)]
 
 
-def _by_spec(specs: Sequence[RunSpec], observations: Sequence[Observation]) -> list:
+def _by_spec(
+    specs: Sequence[RunSpec], observations: Sequence[Observation]
+) -> list[Observation | None]:
     """The Observation of each spec, or None (a sweep that failed half-way)."""
     pool: dict[tuple, list[Observation]] = {}
     for o in observations:
         pool.setdefault((o.lab, o.variant, o.requested_start_method, o.repeat), []).append(o)
-    return [(pool.get((s.lab, s.variant, s.method, s.repeat)) or [None]).pop(0) for s in specs]
+    found = [pool.get((s.lab, s.variant, s.method, s.repeat)) for s in specs]
+    return [f.pop(0) if f else None for f in found]
