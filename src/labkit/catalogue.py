@@ -42,7 +42,9 @@ class Lab:
     script: str  # file name under labs/
     variants: dict[str, str] = field(default_factory=dict)  # variant -> file name
     timeouts: dict[str, float] = field(default_factory=dict)  # variant -> seconds
-    timing: bool = False  # its claims measure time: run it alone, not beside others
+    # Variants whose claims measure start costs: they run alone, not beside others. (A
+    # claim that only needs a run to take *at least* its sleeps is safe beside others.)
+    timing: tuple[str, ...] = ()
     # What each script itself makes a run wait, at least (seconds): its sleeps and
     # blocking timeouts along the longest chain (random sleeps at their minimum). A run
     # that must hang waits for the watchdog instead (bench's ``run_floor``).
@@ -68,8 +70,8 @@ LABS: tuple[Lab, ...] = (
     Lab("02", "进程之间的内存空间是隔离的", "Memory is isolated between processes",
         "02_isolation.py", sleep_floor={"base": 1.0}),  # the child sleeps 1 s, main joins
     Lab("03", "join 方法", "join: wait for children", "03_join.py",
-        {"serial": "03_join_serial.py"}, timing=True,
-        # children sleep 1, 2, 3 s at once; _serial: one after another
+        {"serial": "03_join_serial.py"}, timing=("base",),
+        # children sleep 1, 2, 3 s at once (measured); _serial: one after another (≥ 6 s)
         sleep_floor={"base": 3.0, "serial": 6.0}),
     Lab("04", "terminate 与 is_alive", "terminate and is_alive", "04_terminate.py",
         {"now": "04_terminate_now.py", "poll": "04_terminate_poll.py"},
@@ -114,7 +116,7 @@ LABS: tuple[Lab, ...] = (
         sleep_floor={"base": 0.0}),
     Lab("13", "不可 pickle 的目标函数", "Targets that cannot be pickled", "13_pickle.py",
         sleep_floor={"base": 0.0}),
-    Lab("14", "启动延迟", "Start latency", "14_latency.py", timing=True,
+    Lab("14", "启动延迟", "Start latency", "14_latency.py", timing=("base",),
         sleep_floor={"base": 0.0}),
     Lab("15", "模块级全局锁", "A module-global Lock", "15_global_lock.py",
         {"passed": "15_passed_lock.py"},

@@ -160,7 +160,7 @@ def plan_lab(
             method=method,
             repeat=rep,
             timeout=request.timeout or lab.timeout(variant),
-            concurrent=not lab.timing,
+            concurrent=variant not in lab.timing,
             cwd=None,  # labs keep a fresh temp folder
         )
         for (variant, method), repeats in sorted(
