@@ -148,7 +148,48 @@ def test_an_interrupted_run_leaves_no_named_semaphore(tmp_path: Path) -> None:
     assert proc.returncode == 143, err
     assert "interrupted by SIGTERM" in one_line(err)
     assert settle(main["run_id"], [g["pid"] for g in got]) == {}
+    assert not sem.exists()
+
+
+def _killed_run(script: str, note: Path) -> tuple[Observation, Path]:
+    """Run a script that holds a named semaphore until the watchdog kills it."""
+    os.environ["CONTAIN_NOTE"] = str(note)
+    try:
+        obs = runner.run(SCRIPTS / script, runner.RunOptions(method="fork", timeout=3))
+    finally:
+        del os.environ["CONTAIN_NOTE"]
+    (main,) = [g for g in notes(note, 1) if g["role"] == "main"]
+    assert obs.timed_out
+    return obs, Path("/dev/shm") / ("sem." + main["sem"].lstrip("/"))
+
+
+@on_linux
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
+def test_the_tracker_is_spared_to_unlink_what_it_registered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the kit's own unlinking, the resource tracker still gets the run's
+    semaphores (what macOS, which has no /dev/shm to look in, relies on)."""
+    monkeypatch.setattr(runner, "unlink_semaphores", lambda run_id: 0)
+    obs, sem = _killed_run("sem_hold.py", tmp_path / "note")
+    assert sem.name.startswith(f"sem.mp-lk{obs.run_id}-")
     assert not sem.exists(), "the resource tracker was not spared to unlink it"
+
+
+@on_linux
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
+@pytest.mark.parametrize("kit_unlinks", [True, False], ids=["kit", "counter-example"])
+def test_a_semaphore_the_tracker_never_heard_of_is_unlinked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kit_unlinks: bool
+) -> None:
+    if not kit_unlinks:  # the counter-example: without it the name would stay till reboot
+        monkeypatch.setattr(runner, "unlink_semaphores", lambda run_id: 0)
+    obs, sem = _killed_run("sem_unregistered.py", tmp_path / "note")
+    try:
+        assert sem.name.startswith(f"sem.mp-lk{obs.run_id}-")
+        assert sem.exists() is not kit_unlinks
+    finally:
+        sem.unlink(missing_ok=True)
 
 
 @on_linux

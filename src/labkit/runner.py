@@ -32,6 +32,7 @@ from labkit.observation import EndSource, Observation, OutputLine, ProcessRecord
 
 BOOT_DIR = Path(__file__).resolve().parent / "_boot"
 METHODS = ("fork", "spawn", "forkserver")
+SHM = "/dev/shm"  # where Linux keeps named semaphores (sem.<name>)
 GRACE_S = 2.0  # after the main process ends, how long helpers get to leave by themselves
 
 # Runs in progress, so that an interrupt in the thread that waits on a batch can end them.
@@ -150,6 +151,7 @@ def run(script: Path, options: RunOptions) -> Observation:
         return _observe(script, options, run_id, execution,
                         Trace(tuple(read.events), tuple(read.errors)))
     finally:
+        unlink_semaphores(run_id)
         for folder in (workdir if own_cwd else None, tracedir):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -220,7 +222,29 @@ def _env(
     )
     if exit_socket:
         env[ev.EXIT_SOCKET_ENV] = exit_socket
+    if os.path.isdir(SHM):
+        env["LABKIT_SEM_PREFIX"] = sem_prefix(run_id)
     return env
+
+
+def sem_prefix(run_id: str) -> str:
+    """The run's prefix for multiprocessing's semaphore names (``/mp`` by hand). With
+    the 8 characters multiprocessing adds it stays under macOS's 31."""
+    return f"/mp-lk{run_id}"
+
+
+def unlink_semaphores(run_id: str) -> int:
+    """Unlink the named semaphores the run left (Linux keeps them in /dev/shm until
+    reboot): those of a run killed before its resource tracker could, or before it
+    even heard of them. The run is over, so no process of it still needs the names."""
+    gone = 0
+    for path in Path(SHM).glob(f"sem.{sem_prefix(run_id)[1:]}-*"):
+        try:
+            path.unlink()
+            gone += 1
+        except OSError:
+            pass
+    return gone
 
 
 def _execute(
