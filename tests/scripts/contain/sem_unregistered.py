@@ -1,10 +1,10 @@
 """A named semaphore the resource tracker never hears of (as when a run is killed
 between sem_open and the tracker's registration), named as multiprocessing names them."""
+import _multiprocessing
 import os
 import time
 from multiprocessing import process
 
-import _multiprocessing
 from _note import note
 
 name = f"{process.current_process()._config['semprefix']}-unregistered"
