@@ -132,6 +132,8 @@ COUNTERS: dict[str, list[Counter]] = {
     "seed.terminate.dies_quickly": [
         C("dead only after a second", ("04", "poll"),
           replace_run(lambda m: synth.lab04_poll(m, ms=950.0))),
+        C("dead after 600 ms", ("04", "poll"),
+          replace_run(lambda m: synth.lab04_poll(m, ms=600.0))),
         C("the poll line is missing", ("04", "poll"), drop("dead after")),
         C("the child's last print reached", ("04", "poll"), add("2、lqx is done", 3.1, 1001)),
     ],

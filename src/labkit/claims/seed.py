@@ -201,9 +201,10 @@ def dies_within_ms(ev: Evidence, method: str) -> Outcome:
     waits = [number_after(line(o, "dead after").text, "dead after") for o in runs]
     never_done = not any(o.has_text("2、lqx is done") for o in runs)
     value = f"dead {max(waits):.1f} ms after terminate() at most ({len(runs)} runs)"
-    # Measured 1-10 ms on a loaded machine; 200 ms is generous and still far from the
-    # second the tutorial waits.
-    raise expect(max(waits) < 200 and never_done, value,
+    # Measured 1-10 ms alone on a loaded machine, up to ~250 ms with four images' labs
+    # side by side on a busy core; 500 ms is generous and still half the second the
+    # tutorial waits.
+    raise expect(max(waits) < 500 and never_done, value,
                  "SIGTERM ends a sleeping child at once: milliseconds, not a long time")
 
 
@@ -212,10 +213,11 @@ def dies_within_ms(ev: Evidence, method: str) -> Outcome:
 
 def daemon_no_children(ev: Evidence, method: str) -> Outcome:
     runs = ev.runs("05", "child", method)
-    # The daemon can only try start() if it reaches task() before main's code ends (1 s
-    # later) and kills it: on a loaded machine a spawn daemon may still be booting or
-    # importing the main module then, and is ended silently by SIGTERM. Such a run says
-    # nothing about the claim; it is judged over the runs where the daemon got to try.
+    # The daemon can only try start() if it gets there before main's code ends (1 s
+    # later) and kills it: on a loaded machine a spawn daemon may still be booting,
+    # importing the main module or printing its traceback then, and is ended by SIGTERM.
+    # Such a run says nothing about the claim, unless the daemon printed what only a
+    # start() that let it go on prints. It is judged over the runs where it got to try.
     tried, broken = 0, []
     for o in runs:
         end = line(o, "主进程", "stdout")
@@ -223,9 +225,9 @@ def daemon_no_children(ev: Evidence, method: str) -> Outcome:
         if daemon is None:
             raise fail("no daemon child traced", "no daemon")
         msg = o.first_line("daemonic processes are not allowed to have children", "stderr")
-        said = msg is not None or any(x.pid == daemon.pid for x in o.lines(None))
+        went_on = o.has_text("is runing", "stdout") or o.has_text("bar", "stdout")
         if (daemon.started_t is None or daemon.started_t >= end.t
-                or (daemon.exitcode == -signal.SIGTERM and not said)):
+                or (daemon.exitcode == -signal.SIGTERM and not went_on)):
             continue
         tried += 1
         if msg is None or msg.pid not in (daemon.pid, None) or o.has_text("bar", "stdout"):
@@ -485,7 +487,7 @@ CLAIMS: tuple[Claim, ...] = (
           needs=(Need("04", "now", repeats=3), Need("04"))),
     Claim("seed.terminate.dies_quickly", "04",
           "杀死进程也是给系统发起一个信号，需要比较长的时间才能把进程杀死",
-          "After terminate() the child is dead within milliseconds (well under 200 ms, "
+          "After terminate() the child is dead within milliseconds (well under 500 ms, "
           "polled every millisecond), not after a long time.", dies_within_ms,
           needs=(Need("04", "poll", repeats=3),)),
     Claim("seed.terminate.exitcode", "04", "主动杀死进程",

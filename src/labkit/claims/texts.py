@@ -85,10 +85,10 @@ TEXTS: dict[str, dict[str, dict]] = {
                   "time until the process is dead.",
         },
         "statement": {
-            "zh": "terminate() 之后子进程在几毫秒内就死掉（每毫秒检查一次，远少于 200 毫秒），"
+            "zh": "terminate() 之后子进程在几毫秒内就死掉（每毫秒检查一次，远少于 500 毫秒），"
                   "并不需要很长时间。",
             "en": "After terminate() the child is dead within milliseconds (well under "
-                  "200 ms, polled every millisecond), not after a long time.",
+                  "500 ms, polled every millisecond), not after a long time.",
         },
         "why": _same(
             "SIGTERM（Windows 上是 TerminateProcess）让没有处理它的睡眠子进程立刻结束。",
