@@ -437,6 +437,7 @@ class _FakeImage:
         self.name, self.log, self.fail, self.hang = name, log, fail, hang
         self.cancelled = threading.Event()
         self.built = 0
+        self.jobs = 4
 
     def image(self) -> str:
         self.built += 1
@@ -482,6 +483,7 @@ def test_images_side_by_side_then_timing_runs_alone() -> None:
     progress = [lambda e, n=p.name: events.append((n, e["index"], e["total"])) for p in plats]
     got = run_side_by_side(plats, [_mixed_specs()] * 3, progress)
     # Every image's results in the order of its specs.
+    assert [p.jobs for p in plats] == [2, 2, 2]  # the machine shared: 8 // 3 runs each
     for plat, obs in zip(plats, got, strict=True):
         assert [(o.lab, o.requested_start_method) for o in obs] == [
             ("03", "fork"), ("02", "fork"), ("14", "spawn"), ("02", "spawn")]

@@ -486,6 +486,9 @@ def run_images(
     return {plat.name: obs for plat, obs in zip(plats, got, strict=True)}
 
 
+SIDE_BY_SIDE_JOBS = 8  # runs at once over all images side by side
+
+
 def run_side_by_side(
     plats: Sequence[ContainerPlatform],
     specs: Sequence[Sequence[RunSpec]],
@@ -506,6 +509,10 @@ def run_side_by_side(
     progress = list(progress or [None] * n)
     for plat in plats:
         plat.image()  # build or reuse each image first, one at a time
+        # The machine's share: with four images side by side, two runs each at a time.
+        # Sixteen at once left a spawn child unable to boot within a lab's 1 s sleep
+        # on a 2-core machine with one core busy (and the labs' claims then fail).
+        plat.jobs = max(1, min(plat.jobs, SIDE_BY_SIDE_JOBS // n))
     together = [[i for i, s in enumerate(ss) if s.concurrent] for ss in specs]
     alone = [[i for i, s in enumerate(ss) if not s.concurrent] for ss in specs]
     got: list[dict[int, Observation]] = [{} for _ in plats]
