@@ -36,13 +36,19 @@ on_linux = pytest.mark.skipif(
 # -- helpers: start the CLI, read what the scripts noted, look for leftovers --------------
 
 
-def start(script: str, *args: str, note: Path, **env: str) -> subprocess.Popen[str]:
+def start(script: str, *args: str, note: Path, hup: object = None,
+          **env: str) -> subprocess.Popen[str]:
+    """The kit as a terminal starts it: SIGHUP at its default, whatever the suite got
+    (under ``nohup`` the suite's own SIGHUP is ignored, and the kit would inherit that);
+    ``hup``: the disposition to start it with instead."""
+    disposition = signal.SIG_DFL if hup is None else hup
     return subprocess.Popen(
         [*LABKIT, "run", str(SCRIPTS / script), "-m", "fork", "--timeout", "60", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=dict(os.environ, CONTAIN_NOTE=str(note), COLUMNS="200", LC_ALL="C.UTF-8", **env),
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, disposition),
     )
 
 
@@ -131,6 +137,23 @@ def test_a_stop_signal_from_outside_ends_the_run(tmp_path: Path, sig: str, code:
     assert proc.returncode == code, err
     assert one_line(err) == f"labkit: interrupted by {sig}: the run's processes were ended"
     assert took < 20, f"{took:.1f} s to end after {sig} (the watchdog was 60 s)"
+    assert settle(got[0]["run_id"], [g["pid"] for g in got]) == {}
+
+
+@on_linux
+def test_under_nohup_a_hangup_does_not_end_the_run(tmp_path: Path) -> None:
+    """SIGHUP ignored when the kit starts (nohup, a shell's disown) stays ignored: the
+    run goes on; a SIGTERM then still ends it (the counter-example to the test above)."""
+    note = tmp_path / "note"
+    proc = start("hang.py", note=note, hup=signal.SIG_IGN)
+    got = notes(note, 2)
+    proc.send_signal(signal.SIGHUP)
+    with pytest.raises(subprocess.TimeoutExpired):
+        proc.communicate(timeout=1.5)
+    assert all(state(g["pid"]) for g in got)  # still running
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
     assert settle(got[0]["run_id"], [g["pid"] for g in got]) == {}
 
 
