@@ -531,3 +531,29 @@ def test_images_side_by_side_an_interrupt_cancels_every_image() -> None:
     assert all(p.cancelled.is_set() for p in plats)
     assert time.monotonic() - t0 < 20  # not the fakes' 30 s: they were cancelled
     assert not [e for e in log if e[2] == (False, False)]  # no timing part after it
+
+
+class _VanishingContainers:
+    """The SDK's list(): ids first, then an inspect of each; one container is removed
+    in between (by another run), which raises NotFound unless ``ignore_removed``."""
+
+    def list(self, all=False, filters=None, ignore_removed=False):  # type: ignore[no-untyped-def]
+        from types import SimpleNamespace
+
+        from docker.errors import NotFound
+
+        if not ignore_removed:
+            raise NotFound("No such container: gone")
+        return [SimpleNamespace(name="labkit-py3.14-kept", labels={"labkit": "1"})]
+
+
+@pytest.mark.parametrize("look", ["sweep_stale", "leftovers"])
+def test_a_container_removed_while_listed_is_no_error(look: str) -> None:
+    from types import SimpleNamespace
+
+    from labkit.platforms import container
+
+    client = SimpleNamespace(containers=_VanishingContainers(),
+                             volumes=SimpleNamespace(list=lambda filters=None: []))
+    got = getattr(container, look)(client)
+    assert got == ([] if look == "sweep_stale" else ["container labkit-py3.14-kept"])

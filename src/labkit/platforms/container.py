@@ -410,7 +410,10 @@ def sweep_stale(client: Any) -> list[str]:
     from docker.errors import APIError, NotFound
 
     removed = []
-    for c in client.containers.list(all=True, filters={"label": f"{LABEL}.owner"}):
+    # ignore_removed: the SDK lists, then inspects each; one that another run removes in
+    # between (runs side by side, a second terminal) is gone, not an error.
+    for c in client.containers.list(all=True, filters={"label": f"{LABEL}.owner"},
+                                    ignore_removed=True):
         if _owner_gone(c.labels):
             with contextlib.suppress(NotFound, APIError):
                 c.remove(force=True, v=True)
@@ -426,7 +429,8 @@ def sweep_stale(client: Any) -> list[str]:
 def leftovers(client: Any, run: str | None = None) -> list[str]:
     """Containers and volumes carrying the kit's label (optionally one run's)."""
     flt = {"label": f"{LABEL}.run={run}" if run else f"{LABEL}=1"}
-    names = [f"container {c.name}" for c in client.containers.list(all=True, filters=flt)]
+    names = [f"container {c.name}"
+             for c in client.containers.list(all=True, filters=flt, ignore_removed=True)]
     names += [f"volume {v.name}" for v in client.volumes.list(filters=flt)]
     return names
 
