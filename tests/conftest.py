@@ -63,6 +63,31 @@ def named_semaphores() -> set[str]:
         return set()
 
 
+_SESSION_SEMS: set[str] = set()
+_TESTS_RUN: list[tuple[float, str]] = []  # (when it started, test id)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _SESSION_SEMS.update(named_semaphores())
+
+
+def pytest_runtest_logstart(nodeid: str, location: object) -> None:
+    import time
+
+    _TESTS_RUN.append((time.time(), nodeid))
+
+
+def _made_during(name: str) -> str:
+    """The test that was running when a semaphore was made (its file's change time):
+    a leak made in a session fixture's setup or by a process outliving its test."""
+    try:
+        made = (_SHM / name).stat().st_ctime
+    except OSError:
+        return "?"
+    during = [nodeid for t, nodeid in _TESTS_RUN if t <= made + 0.02]  # a coarse clock
+    return during[-1] if during else "before the first test"
+
+
 @pytest.fixture(autouse=True)
 def _semaphores_left(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """Note every named semaphore a test leaves behind (a leak lives until reboot)."""
@@ -85,10 +110,13 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
         terminalreporter.section("races (not asserted; measured frequency)")
         for line in _RACES:
             terminalreporter.write_line(line)
-    if _SEMS_LEFT:
+    left = sorted(named_semaphores() - _SESSION_SEMS)
+    if _SEMS_LEFT or left:
         terminalreporter.section("named semaphores left behind")
         for line in _SEMS_LEFT:
             terminalreporter.write_line(line)
+        for name in left:  # still there at the end of the session
+            terminalreporter.write_line(f"at the end: {name}, made during {_made_during(name)}")
 
 
 @pytest.fixture(autouse=True, scope="session")
