@@ -181,9 +181,9 @@ def _killed_run(script: str, note: Path) -> tuple[Observation, Path]:
         obs = runner.run(SCRIPTS / script, runner.RunOptions(method="fork", timeout=3))
     finally:
         del os.environ["CONTAIN_NOTE"]
-    (main,) = [g for g in notes(note, 1) if g["role"] == "main"]
+    (holder,) = [g for g in notes(note, 1) if "sem" in g]
     assert obs.timed_out
-    return obs, Path("/dev/shm") / ("sem." + main["sem"].lstrip("/"))
+    return obs, Path("/dev/shm") / ("sem." + holder["sem"].lstrip("/"))
 
 
 @on_linux
@@ -202,12 +202,15 @@ def test_the_tracker_is_spared_to_unlink_what_it_registered(
 @on_linux
 @pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
 @pytest.mark.parametrize("kit_unlinks", [True, False], ids=["kit", "counter-example"])
+@pytest.mark.parametrize(
+    "script", ["sem_unregistered.py", "sem_unregistered_child.py"], ids=["main", "spawn-child"]
+)
 def test_a_semaphore_the_tracker_never_heard_of_is_unlinked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kit_unlinks: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kit_unlinks: bool, script: str
 ) -> None:
     if not kit_unlinks:  # the counter-example: without it the name would stay till reboot
         monkeypatch.setattr(runner, "unlink_semaphores", lambda run_id: 0)
-    obs, sem = _killed_run("sem_unregistered.py", tmp_path / "note")
+    obs, sem = _killed_run(script, tmp_path / "note")
     try:
         assert sem.name.startswith(f"sem.mp-lk{obs.run_id}-")
         assert sem.exists() is not kit_unlinks

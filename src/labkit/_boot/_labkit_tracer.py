@@ -432,12 +432,6 @@ def _main_setup(context) -> None:  # type: ignore[no-untyped-def]
         default=getattr(getattr(default_context, "_default_context", None), "_name", None),
         available=listed,
     )
-    prefix = os.environ.get("LABKIT_SEM_PREFIX")
-    if prefix:
-        # Named semaphores carry the run's id (children inherit the prefix with the rest
-        # of the process's config), so the kit can unlink what a killed run left in
-        # /dev/shm, also what died before the resource tracker heard of it.
-        context.process.current_process()._config["semprefix"] = prefix
     method = os.environ.get("LABKIT_START_METHOD", "default")
     if method != "default":
         # The requested method becomes the default, not a fixed choice: the script's own
@@ -463,6 +457,13 @@ def _main_setup(context) -> None:  # type: ignore[no-untyped-def]
 def _on_multiprocessing(context) -> None:  # type: ignore[no-untyped-def]
     """multiprocessing was just imported (its context module ran): trace it."""
     _patch_multiprocessing()
+    prefix = os.environ.get("LABKIT_SEM_PREFIX")
+    if prefix:
+        # Named semaphores carry the run's id, so the kit can unlink what a killed run
+        # left in /dev/shm, also what died before the resource tracker heard of it. Set
+        # in every interpreter: fork children inherit the process's config, but spawn
+        # children and the fork server start from multiprocessing's default "/mp".
+        context.process.current_process()._config["semprefix"] = prefix
     if _MAIN_PID == os.getpid():
         _main_setup(context)
 
