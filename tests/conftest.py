@@ -56,9 +56,11 @@ _SEMS_LEFT: list[str] = []
 
 
 def named_semaphores() -> set[str]:
-    """multiprocessing's named semaphores on this machine (Linux keeps them in /dev/shm)."""
+    """multiprocessing's named semaphores on this machine (Linux keeps them in /dev/shm),
+    and glibc's temporary files of a sem_open() cut short."""
     try:
-        return {p.name for p in _SHM.iterdir() if p.name.startswith("sem.mp-")}
+        return {p.name for p in _SHM.iterdir()
+                if p.name.startswith("sem.mp-") or runner.HALF_MADE.fullmatch(p.name)}
     except OSError:
         return set()
 

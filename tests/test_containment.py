@@ -219,6 +219,64 @@ def test_a_semaphore_the_tracker_never_heard_of_is_unlinked(
 
 
 @on_linux
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="named semaphores live in /dev/shm")
+@pytest.mark.parametrize("kit_unlinks", [True, False], ids=["kit", "counter-example"])
+def test_a_semaphore_half_made_when_killed_is_unlinked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kit_unlinks: bool
+) -> None:
+    """glibc's temporary file of a sem_open() the watchdog cut short (seen once in ten
+    suite runs) is gone after the run; the counter-example shows it would stay."""
+    if not kit_unlinks:
+        monkeypatch.setattr(runner, "unlink_half_made", lambda since: 0)
+    os.environ["CONTAIN_NOTE"] = str(tmp_path / "note")
+    try:
+        obs = runner.run(SCRIPTS / "sem_half_made.py", runner.RunOptions(method="fork", timeout=3))
+    finally:
+        del os.environ["CONTAIN_NOTE"]
+    (main,) = notes(tmp_path / "note", 1)
+    left = Path("/dev/shm") / main["file"]
+    try:
+        assert obs.timed_out
+        assert left.exists() is not kit_unlinks
+    finally:
+        left.unlink(missing_ok=True)
+
+
+def test_only_half_made_semaphores_no_one_holds_are_unlinked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file but the first is a counter-example the cleanup must leave alone."""
+    import mmap
+
+    monkeypatch.setattr(runner, "SHM", str(tmp_path))
+    since = time.time()
+
+    def made(name: str) -> Path:
+        path = tmp_path / name
+        path.write_bytes(bytes(32))
+        return path
+
+    orphan = made("sem.Ab3dE9")
+    held = made("sem.HeLd01")
+    mapped = made("sem.MaPd02")
+    old = made("sem.OlD003")
+    os.utime(old, (since - 60, since - 60))
+    linked = made("sem.LiNk04")
+    os.link(linked, tmp_path / "sem.mp-lkreal")
+    others = [made("sem.mp-abcdefgh"), made("sem.abc"), made("sem.Ab-dE9"), made("Ab3dE9")]
+    with open(held, "rb") as keep, open(mapped, "r+b") as f:
+        view = mmap.mmap(f.fileno(), 32)
+        f.close()  # only the mapping holds it now
+        try:
+            assert runner.unlink_half_made(since) == 1
+        finally:
+            view.close()
+        assert keep.readable()
+    assert not orphan.exists()
+    assert all(p.exists() for p in [held, mapped, old, linked, *others])
+
+
+@on_linux
 @pytest.mark.parametrize("attempt", range(3))
 def test_a_double_ctrl_c_neither_freezes_nor_deadlocks(tmp_path: Path, attempt: int) -> None:
     note = tmp_path / "note"

@@ -14,8 +14,10 @@ import datetime
 import multiprocessing
 import os
 import platform
+import re
 import select
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -142,6 +144,7 @@ def run(script: Path, options: RunOptions) -> Observation:
     tracedir: Path | None = None
     _compile_boot()
     contain.prepare()
+    began = time.time()
     try:  # folders made inside: an interrupt between two steps cannot leave one behind
         if workdir is None:
             workdir = Path(tempfile.mkdtemp(prefix=f"labkit-{run_id}-cwd-"))
@@ -151,7 +154,7 @@ def run(script: Path, options: RunOptions) -> Observation:
         return _observe(script, options, run_id, execution,
                         Trace(tuple(read.events), tuple(read.errors)))
     finally:
-        unlink_semaphores(run_id)
+        unlink_semaphores(run_id, since=began)
         for folder in (workdir if own_cwd else None, tracedir):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -233,10 +236,11 @@ def sem_prefix(run_id: str) -> str:
     return f"/mp-lk{run_id}"
 
 
-def unlink_semaphores(run_id: str) -> int:
+def unlink_semaphores(run_id: str, since: float | None = None) -> int:
     """Unlink the named semaphores the run left (Linux keeps them in /dev/shm until
     reboot): those of a run killed before its resource tracker could, or before it
-    even heard of them. The run is over, so no process of it still needs the names."""
+    even heard of them. The run is over, so no process of it still needs the names.
+    With ``since`` (the run's start), also what a process killed inside sem_open() left."""
     gone = 0
     for path in Path(SHM).glob(f"sem.{sem_prefix(run_id)[1:]}-*"):
         try:
@@ -244,7 +248,76 @@ def unlink_semaphores(run_id: str) -> int:
             gone += 1
         except OSError:
             pass
+    if since is not None:
+        gone += unlink_half_made(since)
     return gone
+
+
+# glibc's sem_open() writes a new semaphore under a temporary name (sem.XXXXXX), links
+# it to the real one, then unlinks the temporary: a kill in between leaves it behind.
+HALF_MADE = re.compile(r"sem\.[A-Za-z0-9]{6}")
+
+
+def unlink_half_made(since: float) -> int:
+    """Unlink glibc's temporary semaphore files made since ``since`` that no process
+    holds open or mapped: a creator still inside sem_open() holds its file, so only
+    what a killed one left goes (seen: one in ten suite runs, from runs killed by
+    their watchdog)."""
+    uid = os.getuid()
+    found = []
+    for path in Path(SHM).glob("sem.??????"):
+        if not HALF_MADE.fullmatch(path.name):
+            continue
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        # tmpfs stamps with the coarse clock, a tick behind time.time()
+        if (stat.S_ISREG(st.st_mode) and st.st_uid == uid and st.st_nlink == 1
+                and st.st_mtime >= since - 0.05):
+            found.append(path)
+    if not found:
+        return 0
+    held = _held_in_shm()
+    gone = 0
+    for path in found:
+        if str(path) not in held:
+            try:
+                path.unlink()
+                gone += 1
+            except OSError:
+                pass
+    return gone
+
+
+def _held_in_shm() -> set[str]:
+    """The /dev/shm files some process has open or mapped, as far as /proc shows."""
+    held: set[str] = set()
+    try:
+        pids = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return held
+    for pid in pids:
+        try:
+            with os.scandir(f"/proc/{pid}/fd") as fds:
+                for fd in fds:
+                    try:
+                        target = os.readlink(fd.path)
+                    except OSError:
+                        continue
+                    if target.startswith(SHM + "/"):
+                        held.add(target.removesuffix(" (deleted)"))
+        except OSError:
+            pass
+        try:
+            with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as maps:
+                for line in maps:
+                    at = line.find(SHM + "/")
+                    if at >= 0:
+                        held.add(line[at:].rstrip("\n").removesuffix(" (deleted)"))
+        except OSError:
+            pass
+    return held
 
 
 def _execute(
