@@ -193,7 +193,7 @@ def test_the_tracker_is_spared_to_unlink_what_it_registered(
 ) -> None:
     """Without the kit's own unlinking, the resource tracker still gets the run's
     semaphores (what macOS, which has no /dev/shm to look in, relies on)."""
-    monkeypatch.setattr(runner, "unlink_semaphores", lambda run_id: 0)
+    monkeypatch.setattr(runner, "unlink_semaphores", lambda run_id, since=None: 0)
     obs, sem = _killed_run("sem_hold.py", tmp_path / "note")
     assert sem.name.startswith(f"sem.mp-lk{obs.run_id}-")
     assert not sem.exists(), "the resource tracker was not spared to unlink it"
@@ -209,7 +209,7 @@ def test_a_semaphore_the_tracker_never_heard_of_is_unlinked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kit_unlinks: bool, script: str
 ) -> None:
     if not kit_unlinks:  # the counter-example: without it the name would stay till reboot
-        monkeypatch.setattr(runner, "unlink_semaphores", lambda run_id: 0)
+        monkeypatch.setattr(runner, "unlink_semaphores", lambda run_id, since=None: 0)
     obs, sem = _killed_run(script, tmp_path / "note")
     try:
         assert sem.name.startswith(f"sem.mp-lk{obs.run_id}-")

@@ -154,10 +154,12 @@ def run(script: Path, options: RunOptions) -> Observation:
         return _observe(script, options, run_id, execution,
                         Trace(tuple(read.events), tuple(read.errors)))
     finally:
-        unlink_semaphores(run_id, since=began)
-        for folder in (workdir if own_cwd else None, tracedir):
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
+        try:
+            unlink_semaphores(run_id, since=began)
+        finally:  # the folders go whatever the unlinking met
+            for folder in (workdir if own_cwd else None, tracedir):
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _fast_tmp() -> str | None:
