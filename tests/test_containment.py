@@ -264,14 +264,13 @@ def test_only_half_made_semaphores_no_one_holds_are_unlinked(
     linked = made("sem.LiNk04")
     os.link(linked, tmp_path / "sem.mp-lkreal")
     others = [made("sem.mp-abcdefgh"), made("sem.abc"), made("sem.Ab-dE9"), made("Ab3dE9")]
-    with open(held, "rb") as keep, open(mapped, "r+b") as f:
+    with open(held, "rb"), open(mapped, "r+b") as f:
         view = mmap.mmap(f.fileno(), 32)
         f.close()  # only the mapping holds it now
         try:
             assert runner.unlink_half_made(since) == 1
         finally:
             view.close()
-        assert keep.readable()
     assert not orphan.exists()
     assert all(p.exists() for p in [held, mapped, old, linked, *others])
 

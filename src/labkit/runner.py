@@ -280,7 +280,9 @@ def unlink_half_made(since: float) -> int:
             found.append(path)
     if not found:
         return 0
-    held = _held_in_shm()
+    from labkit.contain import linux
+
+    held = linux.files_held_under(SHM)
     gone = 0
     for path in found:
         if str(path) not in held:
@@ -290,36 +292,6 @@ def unlink_half_made(since: float) -> int:
             except OSError:
                 pass
     return gone
-
-
-def _held_in_shm() -> set[str]:
-    """The /dev/shm files some process has open or mapped, as far as /proc shows."""
-    held: set[str] = set()
-    try:
-        pids = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
-    except OSError:
-        return held
-    for pid in pids:
-        try:
-            with os.scandir(f"/proc/{pid}/fd") as fds:
-                for fd in fds:
-                    try:
-                        target = os.readlink(fd.path)
-                    except OSError:
-                        continue
-                    if target.startswith(SHM + "/"):
-                        held.add(target.removesuffix(" (deleted)"))
-        except OSError:
-            pass
-        try:
-            with open(f"/proc/{pid}/maps", encoding="utf-8", errors="replace") as maps:
-                for line in maps:
-                    at = line.find(SHM + "/")
-                    if at >= 0:
-                        held.add(line[at:].rstrip("\n").removesuffix(" (deleted)"))
-        except OSError:
-            pass
-    return held
 
 
 def _execute(

@@ -142,6 +142,38 @@ def pids_with_run_id(run_id: str, proc: Path = PROC) -> list[int]:
     return found
 
 
+def files_held_under(folder: str, proc: Path = PROC) -> set[str]:
+    """The files under ``folder`` some process has open or mapped, as far as /proc
+    shows (a process of another user hides its own)."""
+    top = folder.rstrip("/") + "/"
+    held: set[str] = set()
+    try:
+        names = [n for n in os.listdir(proc) if n.isdigit()]
+    except OSError:
+        return held
+    for name in names:
+        try:
+            with os.scandir(proc / name / "fd") as fds:
+                for fd in fds:
+                    try:
+                        target = os.readlink(fd.path)
+                    except OSError:
+                        continue
+                    if target.startswith(top):
+                        held.add(target.removesuffix(" (deleted)"))
+        except OSError:
+            pass
+        try:
+            with open(proc / name / "maps", encoding="utf-8", errors="replace") as maps:
+                for line in maps:
+                    at = line.find(top)
+                    if at >= 0:
+                        held.add(line[at:].rstrip("\n").removesuffix(" (deleted)"))
+        except OSError:
+            pass
+    return held
+
+
 def pidfd_pid(fd: int) -> int | None:
     """The pid a pidfd refers to, or None when ``fd`` is not a pidfd (anything else a
     script could pass over the exit socket: a pipe, a file, /dev/zero)."""
